@@ -1,0 +1,164 @@
+"""The working-day calendar: Monday to Friday, less bank holidays and local closures.
+
+DOMAIN.md (decided): a working day is Monday to Friday and not an England &
+Wales bank holiday, substitute days and one-off days (2022-09-19, 2023-05-08)
+included. Local closure days can be added by the user.
+
+The ``holidays`` package must be asked for ``subdiv="ENG"``: ``holidays.UK()``
+with no subdivision drops Easter Monday and the August bank holiday, a silent
+bug (FINDINGS.md).
+
+A calendar precomputes two tables over its whole range so that every question
+is answered by array lookups (see ``workdays.py``):
+
+* ``before[i]``: working days in ``[base, base + i)``, so the working days in
+  ``(s, e]`` are ``before[e + 1] - before[s + 1]``;
+* ``positions[k]``: the day index of the k-th working day (0-based), so the
+  n-th working day after ``s`` is ``positions[before[s + 1] + n - 1]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+
+import holidays as _holidays
+import numpy as np
+
+from xladdin.errors import DateError
+
+#: Region codes accepted by :func:`get_calendar`, with the ``holidays`` subdivision.
+REGIONS = {
+    "ENG": ("ENG", "England and Wales"),
+    "ENGLAND": ("ENG", "England and Wales"),
+    "WLS": ("WLS", "Wales"),
+    "WALES": ("WLS", "Wales"),
+    "SCT": ("SCT", "Scotland"),
+    "SCOTLAND": ("SCT", "Scotland"),
+    "NIR": ("NIR", "Northern Ireland"),
+    "NORTHERN-IRELAND": ("NIR", "Northern Ireland"),
+    "NORTHERN IRELAND": ("NIR", "Northern Ireland"),
+}
+
+FIRST_YEAR = 1950
+LAST_YEAR = 2100
+
+
+class WorkingCalendar:
+    """Working days for one region, with optional local closure days.
+
+    Args:
+        region: ``"ENG"`` (England and Wales, the default), ``"WLS"``, ``"SCT"``
+            or ``"NIR"``; full names such as ``"Scotland"`` also work.
+        closures: extra local closure days (dates), on top of bank holidays.
+
+    Dates outside 1950-2100 are outside the calendar: scalar functions raise
+    :class:`~xladdin.errors.DateError`, array functions give NaN/NaT.
+    """
+
+    def __init__(self, region: str = "ENG", closures: Iterable[dt.date] = ()) -> None:
+        key = str(region).strip().upper()
+        if key not in REGIONS:
+            raise DateError(
+                f"Unknown region {region!r}: use ENG (England and Wales), WLS, SCT or NIR."
+            )
+        self.region, self.region_name = REGIONS[key]
+        self.closures: tuple[dt.date, ...] = tuple(sorted({_as_date(d) for d in closures}))
+        self.first = dt.date(FIRST_YEAR, 1, 1)
+        self.last = dt.date(LAST_YEAR, 12, 31)
+        self.bank_holidays: dict[dt.date, str] = dict(
+            sorted(
+                _holidays.country_holidays(
+                    "GB", subdiv=self.region, years=range(FIRST_YEAR, LAST_YEAR + 1)
+                ).items()
+            )
+        )
+        self.base = np.datetime64(self.first, "D")
+        self.base_day = int(self.base.astype(np.int64))
+        n = (self.last - self.first).days + 1
+        days = self.base + np.arange(n)
+        working = np.is_busday(days, weekmask="1111100")
+        off = [d for d in list(self.bank_holidays) + list(self.closures) if self.first <= d <= self.last]
+        if off:
+            working[np.array(off, dtype="datetime64[D]").astype(np.int64) - self.base_day] = False
+        self.working = working
+        #: before[i] = working days in [base, base + i); length n + 1.
+        self.before = np.concatenate(([0], np.cumsum(working, dtype=np.int32)))
+        #: positions[k] = day index of the k-th working day.
+        self.positions = np.flatnonzero(working).astype(np.int32)
+        self.size = n
+
+    def __repr__(self) -> str:
+        extra = f", {len(self.closures)} closure days" if self.closures else ""
+        return f"WorkingCalendar({self.region_name}{extra})"
+
+    def holidays_between(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+        """Bank holidays and closure days in ``[first, last]``, sorted, with their names."""
+        named = {d: n for d, n in self.bank_holidays.items() if first <= d <= last}
+        for d in self.closures:
+            if first <= d <= last:
+                named.setdefault(d, "Local closure day")
+        return sorted(named.items())
+
+    def non_working_dates(self) -> np.ndarray:
+        """Weekday holidays and closures as ``datetime64[D]`` (for numpy/Excel cross-checks)."""
+        off = np.flatnonzero(~self.working & np.is_busday(self.base + np.arange(self.size)))
+        return self.base + off
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """True if ``day`` is Monday to Friday and not a holiday or closure day."""
+        i = (_as_date(day) - self.first).days
+        if not 0 <= i < self.size:
+            raise DateError(f"{day} is outside the calendar ({self.first} to {self.last}).")
+        return bool(self.working[i])
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(region: str, closures: tuple[dt.date, ...]) -> WorkingCalendar:
+    return WorkingCalendar(region, closures)
+
+
+def get_calendar(region: str = "ENG", closures: Iterable[dt.date] = ()) -> WorkingCalendar:
+    """A (cached) calendar for ``region`` plus local ``closures``."""
+    key = tuple(sorted({_as_date(d) for d in closures}))
+    return _cached(REGIONS.get(str(region).strip().upper(), (region,))[0], key)
+
+
+def parse_closure_lines(lines: Iterable[str], source: str = "closure days") -> list[dt.date]:
+    """Dates from text, one per line (``dd/mm/yyyy`` or ``yyyy-mm-dd``); ``#`` starts a comment.
+
+    Raises:
+        DateError: naming the line and the text that is not a date.
+    """
+    out: list[dt.date] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.split("#", 1)[0].strip().strip(",")
+        if not text:
+            continue
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                out.append(dt.datetime.strptime(text, fmt).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise DateError(
+                f"{source} line {number}: {text!r} is not a date "
+                "(write one date per line as dd/mm/yyyy or yyyy-mm-dd)."
+            )
+    return out
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]").item()
+    if hasattr(value, "date") and callable(value.date):  # pandas Timestamp
+        return value.date()
+    if isinstance(value, str):
+        return parse_closure_lines([value], "closure day")[0]
+    raise DateError(f"{value!r} is not a date.")

@@ -1,0 +1,275 @@
+"""Elapsed working days, deadlines and the 45-working-day test.
+
+The conventions (DOMAIN.md, decided):
+
+* **elapsed**: working days ``d`` with ``start < d <= end``. The start day is
+  day 0, so a same-day completion is 0. Excel: ``NETWORKDAYS(start+1, end, H)``.
+* **deadline**: the n-th working day after ``start``. Excel: ``WORKDAY(start, n, H)``.
+* **in time** (corrected counting): ``elapsed <= n``. Completion *on* the 45th
+  working day is in time; a Saturday completion after a Friday deadline is
+  still 45 elapsed, so also in time.
+* **legacy counting** reproduces the seed report's bug: ``NETWORKDAYS(start,
+  end) <= n``, which counts the start day and so marks final-day completions
+  late. It exists so that restated figures can be explained.
+
+Every function takes scalars (date, datetime, pandas Timestamp,
+numpy datetime64) or arrays (lists, numpy arrays, pandas Series/Index).
+
+* Scalars give scalars, and a missing date or an end before the start raises
+  :class:`~xladdin.errors.DateError`.
+* Arrays give arrays of the same shape (a Series keeps its index). A missing
+  date, an end before its start or a date outside the calendar gives NaN
+  (elapsed), NaT (deadline) or <NA> (in time); the validators in
+  ``quality.py`` list those rows with a reason.
+
+All arithmetic is two or three gathers from the calendar's precomputed tables
+(``calendar.py``), so a million pairs take milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from xladdin.core.calendar import WorkingCalendar, get_calendar
+from xladdin.errors import DateError
+
+Counting = Literal["corrected", "legacy"]
+COUNTINGS = ("corrected", "legacy")
+_NAT = np.iinfo(np.int64).min
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Everything about a set of (start, end) pairs, computed in one pass.
+
+    Attributes:
+        elapsed: working days after start up to end (int64; 0 where not valid).
+        networkdays: Excel ``NETWORKDAYS(start, end)``, the legacy count.
+        deadline: day index (from ``calendar.base``) of the n-th working day after start.
+        in_time: elapsed <= n (corrected) or networkdays <= n (legacy).
+        valid: both dates present, inside the calendar, and end >= start.
+        start_ok: start present and inside the calendar.
+        calendar: the calendar used.
+    """
+
+    elapsed: np.ndarray
+    networkdays: np.ndarray
+    deadline: np.ndarray
+    in_time: np.ndarray
+    valid: np.ndarray
+    start_ok: np.ndarray
+    calendar: WorkingCalendar
+
+    def deadline_dates(self) -> np.ndarray:
+        """Deadlines as ``datetime64[D]``, NaT where the start is missing."""
+        out = self.calendar.base + self.deadline.astype("timedelta64[D]")
+        return np.where(self.start_ok, out, np.datetime64("NaT", "D"))
+
+
+def _day_index(values: Any, cal: WorkingCalendar) -> tuple[np.ndarray, np.ndarray]:
+    """Day indices into the calendar tables, and a mask of dates present and in range."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M":
+        try:
+            arr = arr.astype("datetime64[D]")
+        except (TypeError, ValueError):
+            arr = pd.to_datetime(pd.Series(arr.ravel(), dtype=object)).to_numpy().reshape(arr.shape)
+    if arr.dtype != np.dtype("datetime64[D]"):
+        arr = arr.astype("datetime64[D]")
+    days = arr.view(np.int64)
+    idx = days - cal.base_day
+    ok = (days != _NAT) & (idx >= 0) & (idx < cal.size)
+    return idx, ok
+
+
+def timeliness(
+    start: Any,
+    end: Any,
+    days: int = 45,
+    *,
+    counting: Counting = "corrected",
+    calendar: WorkingCalendar | None = None,
+) -> Timeliness:
+    """Elapsed days, legacy count, deadline and in-time flag for arrays of pairs.
+
+    This is the vectorised engine behind every other function here. ``end``
+    may be all NaT (open assessments): the deadline is still computed.
+    """
+    cal = calendar or get_calendar()
+    if counting not in COUNTINGS:
+        raise DateError(f"counting must be 'corrected' or 'legacy', not {counting!r}.")
+    if days < 0:
+        raise DateError(f"The number of working days must be 0 or more, not {days}.")
+    s, s_ok = _day_index(start, cal)
+    e, e_ok = _day_index(end, cal)
+    s, e = np.broadcast_arrays(s, e)
+    s_ok, e_ok = np.broadcast_arrays(s_ok, e_ok)
+    before = cal.before
+    # mode="clip" keeps missing and out-of-range indices in bounds; they are masked below.
+    upto_s = before.take(s + 1, mode="clip")  # working days on or before start
+    upto_e = before.take(e + 1, mode="clip")
+    elapsed = (upto_e - upto_s).astype(np.int64)
+    # NETWORKDAYS(s, e) counts the start day too when it is a working day.
+    networkdays = elapsed + cal.working.take(s, mode="clip")
+    if days == 0:
+        deadline = s.astype(np.int64, copy=True)
+    else:
+        k = upto_s.astype(np.int64) + (days - 1)
+        deadline = cal.positions.take(k, mode="clip").astype(np.int64)
+        s_ok = s_ok & (k < len(cal.positions))
+    valid = s_ok & e_ok & (e >= s)
+    count = networkdays if counting == "legacy" else elapsed
+    return Timeliness(
+        elapsed=elapsed,
+        networkdays=networkdays,
+        deadline=deadline,
+        in_time=(count <= days) & valid,
+        valid=valid,
+        start_ok=s_ok,
+        calendar=cal,
+    )
+
+
+def working_days_between(start: Any, end: Any, *, calendar: WorkingCalendar | None = None) -> Any:
+    """Working days after ``start`` up to and including ``end``.
+
+    The start day is day 0, so a same-day completion is 0 and a completion on
+    the 45th working day after the start is 45 (in time). Matches Excel's
+    ``NETWORKDAYS(start+1, end, holidays)`` for ``end > start``.
+
+    Returns an ``int`` for scalars; for arrays, float64 with NaN where a date
+    is missing or the end is before the start.
+    """
+    if _is_scalar(start) and _is_scalar(end):
+        t = _scalar_pair(start, end, calendar)
+        return int(t.elapsed[()])
+    t = timeliness(start, end, calendar=calendar)
+    return _wrap(np.where(t.valid, t.elapsed, np.nan), start, end)
+
+
+def networkdays(start: Any, end: Any, *, calendar: WorkingCalendar | None = None) -> Any:
+    """Excel's ``NETWORKDAYS(start, end, holidays)``: working days from start to end inclusive.
+
+    This counts the start day, which is the seed report's bug when compared
+    with 45 (see :func:`in_time` with ``counting="legacy"``).
+    """
+    if _is_scalar(start) and _is_scalar(end):
+        t = _scalar_pair(start, end, calendar)
+        return int(t.networkdays[()])
+    t = timeliness(start, end, calendar=calendar)
+    return _wrap(np.where(t.valid, t.networkdays, np.nan), start, end)
+
+
+def deadline(start: Any, days: int = 45, *, calendar: WorkingCalendar | None = None) -> Any:
+    """The ``days``-th working day after ``start`` (Excel's ``WORKDAY(start, days, holidays)``).
+
+    A weekend or bank-holiday start counts from the next working day, which is
+    day 1: start Sat 2024-07-20, day 1 is Mon 2024-07-22, deadline Mon 2024-09-23.
+    (numpy's ``busday_offset`` needs ``roll="backward"`` to agree.)
+
+    Returns a ``datetime.date`` for a scalar; ``datetime64[D]`` with NaT for arrays.
+    """
+    if _is_scalar(start):
+        if _missing(start):
+            raise DateError("The start date is blank: a deadline needs a start date.")
+        t = timeliness(start, np.datetime64("NaT"), days, calendar=calendar)
+        if not t.start_ok[()]:
+            cal = t.calendar
+            raise DateError(
+                f"Start {_show(start)} is outside the calendar ({cal.first} to {cal.last}) "
+                f"or its deadline is."
+            )
+        return t.deadline_dates()[()].item()
+    t = timeliness(start, np.datetime64("NaT"), days, calendar=calendar)
+    return _wrap(t.deadline_dates(), start)
+
+
+def in_time(
+    start: Any,
+    end: Any,
+    days: int = 45,
+    *,
+    counting: Counting = "corrected",
+    calendar: WorkingCalendar | None = None,
+) -> Any:
+    """True if ``end`` is within ``days`` working days of ``start``.
+
+    Corrected counting (the default) is ``elapsed <= days``: completion on the
+    45th working day is in time. ``counting="legacy"`` is the seed report's
+    ``NETWORKDAYS(start, end) <= days``, which calls final-day completions late.
+
+    Returns a ``bool`` for scalars; a pandas nullable boolean array (or Series)
+    with <NA> where a date is missing or the end is before the start.
+    """
+    if _is_scalar(start) and _is_scalar(end):
+        t = _scalar_pair(start, end, calendar, days=days, counting=counting)
+        return bool(t.in_time[()])
+    t = timeliness(start, end, days, counting=counting, calendar=calendar)
+    flat = pd.array(t.in_time.ravel(), dtype="boolean")
+    flat[~t.valid.ravel()] = pd.NA
+    if isinstance(start, pd.Series) or isinstance(end, pd.Series):
+        index = start.index if isinstance(start, pd.Series) else end.index
+        return pd.Series(flat, index=index, name="in_time")
+    return flat if t.in_time.ndim <= 1 else np.asarray(flat, dtype=object).reshape(t.in_time.shape)
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (dt.date, str, pd.Timestamp, np.datetime64)) or (
+        isinstance(value, float) and np.isnan(value)
+    ) or value is pd.NaT
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, np.datetime64) and np.isnat(value)
+    ) or (isinstance(value, str) and not value.strip())
+
+
+def _show(value: Any) -> str:
+    try:
+        return str(pd.Timestamp(value).date())
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _scalar_pair(
+    start: Any,
+    end: Any,
+    calendar: WorkingCalendar | None,
+    *,
+    days: int = 45,
+    counting: Counting = "corrected",
+) -> Timeliness:
+    if _missing(start):
+        raise DateError("The start date is blank.")
+    if _missing(end):
+        raise DateError("The end date is blank.")
+    t = timeliness(start, end, days, counting=counting, calendar=calendar)
+    if not t.valid[()]:
+        cal = t.calendar
+        s, e = _show(start), _show(end)
+        if pd.Timestamp(end) < pd.Timestamp(start):
+            raise DateError(
+                f"The end date {e} is before the start date {s}: check the two dates."
+            )
+        raise DateError(
+            f"{s} to {e} is outside the calendar ({cal.first} to {cal.last})."
+        )
+    return t
+
+
+def _wrap(values: np.ndarray, *like: Any) -> Any:
+    for obj in like:
+        if isinstance(obj, pd.Series):
+            return pd.Series(values, index=obj.index)
+    return values
