@@ -1,0 +1,330 @@
+"""The xladdin command line: the same jobs as the Excel ribbon, without Excel.
+
+This is a contract that other tools call; keep it stable (issue 2, section 5).
+Exit status 0 on success, 2 for unusable input (message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from xladdin import __version__
+from xladdin.core.calendar import REGIONS, get_calendar, parse_closure_lines
+from xladdin.core.measures import assessment_timeliness, rereferral_rate
+from xladdin.core.workdays import deadline, networkdays, working_days_between
+from xladdin.errors import DateError, ExtractError, XladdinError
+
+COUNT_COLUMNS = {
+    "timeliness": ("completed", "in_time"),
+    "rereferrals": ("referrals", "rereferrals"),
+}
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _progress(stream: TextIO) -> Callable[[str], None] | None:
+    """A progress callback that writes to a terminal, or None when output is not a terminal."""
+    if not stream.isatty():
+        return None
+
+    def show(message: str) -> None:
+        stream.write(f"\r\033[K{message}")
+        stream.flush()
+
+    return show
+
+
+def _end_progress(stream: TextIO) -> None:
+    if stream.isatty():
+        stream.write("\r\033[K")
+        stream.flush()
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise DateError(f"{text!r} is not a date: write it as dd/mm/yyyy or yyyy-mm-dd.")
+
+
+def _calendar(args: argparse.Namespace):
+    closures: list[dt.date] = []
+    if getattr(args, "closures", None):
+        path = Path(args.closures)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise ExtractError(f"{path}: cannot read the closure-days file ({exc.strerror}).") from None
+        closures = parse_closure_lines(text.splitlines(), path.name)
+    return get_calendar(getattr(args, "region", "ENG"), closures)
+
+
+def _read(kind: str, args: argparse.Namespace, path: str):
+    from xladdin.io import extracts
+
+    reader = {
+        "assessments": extracts.read_assessments,
+        "referrals": extracts.read_referrals,
+    }[kind]
+    kwargs: dict[str, Any] = {"progress": _progress(sys.stderr)}
+    if getattr(args, "mapping", None):
+        kwargs["mapping"] = args.mapping
+    if getattr(args, "extract_date", None):
+        kwargs["extract_date"] = _date(args.extract_date)
+    try:
+        return reader(path, **kwargs)
+    finally:
+        _end_progress(sys.stderr)
+
+
+def format_table(table: pd.DataFrame, fmt: str, kind: str) -> str:
+    """A team table as text: ``table`` (aligned), ``csv`` or ``json``.
+
+    Percent has one decimal place and is blank when nothing was counted.
+    """
+    count, hits = COUNT_COLUMNS[kind]
+    rows = [
+        {
+            "team": str(r.team),
+            count: int(getattr(r, count)),
+            hits: int(getattr(r, hits)),
+            "percent": None if pd.isna(r.percent) else round(float(r.percent), 1),
+        }
+        for r in table.itertuples(index=False)
+    ]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    header = ["team", count, hits, "percent"]
+
+    def pct(v: float | None) -> str:
+        return "" if v is None else f"{v:.1f}"
+
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        for r in rows:
+            writer.writerow([r["team"], r[count], r[hits], pct(r["percent"])])
+        return buf.getvalue()
+    titles = {
+        "team": "Team/Locality",
+        "completed": "Denominator",
+        "in_time": "Numerator",
+        "referrals": "Referrals",
+        "rereferrals": "Re-referrals",
+        "percent": "%",
+    }
+    cells = [[titles[h] for h in header]] + [
+        [r["team"], str(r[count]), str(r[hits]), pct(r["percent"]) + ("%" if r["percent"] is not None else "")]
+        for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(4)]
+    lines = []
+    for n, c in enumerate(cells):
+        if n == len(cells) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+        lines.append("  ".join([c[0].ljust(widths[0])] + [x.rjust(w) for x, w in zip(c[1:], widths[1:])]))
+    return "\n".join(lines) + "\n"
+
+
+# --- commands ------------------------------------------------------------------
+
+
+def cmd_timeliness(args: argparse.Namespace) -> int:
+    cal = _calendar(args)
+    assessments = _read("assessments", args, args.extract)
+    referrals = _read("referrals", args, args.referrals).frame if args.referrals else None
+    table = assessment_timeliness(
+        assessments.frame,
+        args.month,
+        counting=args.counting,
+        clock=args.clock,
+        referrals=referrals,
+        days=args.days,
+        calendar=cal,
+    )
+    sys.stdout.write(format_table(table, args.format, "timeliness"))
+    _note_excluded(assessments)
+    return 0
+
+
+def cmd_rereferrals(args: argparse.Namespace) -> int:
+    referrals = _read("referrals", args, args.extract)
+    table = rereferral_rate(referrals.frame, args.month)
+    sys.stdout.write(format_table(table, args.format, "rereferrals"))
+    if args.format == "table":
+        sys.stdout.write("Denominator: referrals in the month (not children).\n")
+    _note_excluded(referrals)
+    return 0
+
+
+def _note_excluded(extract) -> None:
+    excluded = int((extract.frame["problem"] != "").sum())
+    if excluded:
+        sys.stderr.write(
+            f"{excluded} row(s) of {extract.path.name} were kept out of the figures: "
+            f"run `xladdin quality {extract.path}` to see why.\n"
+        )
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    from xladdin.io import extracts
+
+    kind = args.kind or extracts.sniff_kind(args.extract)
+    extract = _read(kind, args, args.extract)
+    quality = extract.quality
+    if args.format == "csv":
+        sys.stdout.write(quality.to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        sys.stdout.write(quality.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif quality.empty:
+        sys.stdout.write(f"{extract.path.name}: {extract.rows} rows, no data-quality problems.\n")
+    else:
+        sys.stdout.write(quality.to_string(index=False) + "\n")
+        sys.stdout.write(f"{len(quality)} problem(s) in {extract.rows} rows of {extract.path.name}.\n")
+    return 0
+
+
+def cmd_workdays(args: argparse.Namespace) -> int:
+    cal = _calendar(args)
+    start, end = _date(args.start), _date(args.end)
+    elapsed = working_days_between(start, end, calendar=cal)
+    due = deadline(start, args.days, calendar=cal)
+    legacy = networkdays(start, end, calendar=cal)
+    ok = elapsed <= args.days
+    sys.stdout.write(
+        f"Start:    {start:%a %d/%m/%Y}\n"
+        f"End:      {end:%a %d/%m/%Y}\n"
+        f"Elapsed working days: {elapsed} (the start day is day 0)\n"
+        f"Deadline (working day {args.days} after the start): {due:%a %d/%m/%Y}\n"
+        f"Result:   {'in time' if ok else 'late'}\n"
+        f"Legacy count NETWORKDAYS(start, end): {legacy} "
+        f"({'in time' if legacy <= args.days else 'late'} by legacy counting)\n"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from xladdin import demo
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = demo.write_demo_extracts(out / "extracts")
+    assessments = _read("assessments", args, str(paths["assessments"]))
+    written: dict[str, Path] = dict(paths)
+    for counting in ("corrected", "legacy"):
+        table = assessment_timeliness(assessments.frame, demo.DEMO_MONTH, counting=counting)
+        target = out / f"timeliness-{demo.DEMO_MONTH}-{counting}.csv"
+        target.write_text(format_table(table, "csv", "timeliness"), encoding="utf-8")
+        written[f"timeliness ({counting})"] = target
+        total = table.iloc[-1]
+        sys.stdout.write(
+            f"{demo.DEMO_MONTH} {counting:>9} counting: {total.in_time} of {total.completed} "
+            f"assessments within 45 working days ({total.percent:.1f}%)\n"
+        )
+    try:
+        from xladdin.io import demo_outputs
+    except ImportError:
+        demo_outputs = None  # type: ignore[assignment]
+    if demo_outputs is not None:
+        written.update(demo_outputs.build_demo_outputs(out, paths))
+    sys.stdout.write(f"Demo outputs in {out.resolve()}:\n")
+    for name, path in written.items():
+        sys.stdout.write(f"  {name}: {path}\n")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------
+
+
+def _add_calendar_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--region",
+        default="ENG",
+        type=str.upper,
+        choices=sorted({k for k in REGIONS if len(k) == 3}),
+        help="bank holidays: ENG (England and Wales, default), WLS, SCT or NIR",
+    )
+    p.add_argument("--closures", metavar="FILE", help="local closure days, one date per line")
+
+
+def _add_extract_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mapping", metavar="FILE", help="column-mapping file (YAML or TOML) for local headers")
+    p.add_argument("--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xladdin",
+        description="Working-day timeliness, re-referrals and spotlight reports for children's social care.",
+    )
+    parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("timeliness", help="assessments completed within 45 working days, by team")
+    p.add_argument("extract", metavar="EXTRACT", help="Annex A List 4 (assessments), CSV or xlsx")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="month of authorisation")
+    p.add_argument("--counting", choices=["corrected", "legacy"], default="corrected")
+    p.add_argument("--clock", choices=["start", "referral"], default="start")
+    p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
+    p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_calendar_options(p)
+    _add_extract_options(p)
+    p.set_defaults(func=cmd_timeliness)
+
+    p = sub.add_parser("rereferrals", help="re-referrals within 12 months, by team")
+    p.add_argument("extract", metavar="EXTRACT", help="Annex A List 3 (referrals), CSV or xlsx")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_extract_options(p)
+    p.set_defaults(func=cmd_rereferrals)
+
+    p = sub.add_parser("quality", help="the data-quality list of an extract")
+    p.add_argument("extract", metavar="EXTRACT")
+    p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_extract_options(p)
+    p.set_defaults(func=cmd_quality)
+
+    p = sub.add_parser("workdays", help="elapsed working days, deadline and in time/late for two dates")
+    p.add_argument("start", metavar="START", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("end", metavar="END", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("--days", type=int, default=45, help="working days allowed (default 45)")
+    _add_calendar_options(p)
+    p.set_defaults(func=cmd_workdays)
+
+    p = sub.add_parser("demo", help="build everything from the built-in demo data")
+    p.add_argument("--out", default="demo-output", metavar="DIR", help="default: ./demo-output")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except XladdinError as exc:
+        sys.stderr.write(f"xladdin: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
