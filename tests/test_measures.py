@@ -1,0 +1,176 @@
+"""Measures on small hand-built frames whose answers were worked out by hand.
+
+Dates: start Mon 2024-07-22 has its 45th working day on Tue 2024-09-24
+(the 2024-08-26 bank holiday excluded; DOMAIN.md worked example).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from xladdin.core.measures import (
+    NO_TEAM,
+    assessment_timeliness,
+    clock_starts,
+    open_assessments,
+    parse_month,
+    rag,
+    rereferral_rate,
+    timeliness_trend,
+)
+from xladdin.errors import XladdinError
+
+
+def frame(rows, columns=("child_id", "team", "start", "authorised")):
+    df = pd.DataFrame(rows, columns=list(columns))
+    for c in ("start", "authorised", "referral_date"):
+        if c in df:
+            df[c] = pd.to_datetime(df[c])
+    df["problem"] = ""
+    return df
+
+
+ASSESSMENTS = frame(
+    [
+        ("C1", "Jigsaw 1", "2024-07-22", "2024-09-24"),  # 45 elapsed: in time; legacy 46: late
+        ("C2", "Jigsaw 1", "2024-07-22", "2024-09-25"),  # 46: late under both
+        ("C3", "Jigsaw 1", "2024-09-02", "2024-09-02"),  # same day: 0, in time
+        ("C4", "CRS", "2024-07-20", "2024-09-23"),  # Sat start, 45: in time under both
+        ("C5", "Children in Care 1", "2024-08-01", "2024-10-01"),  # October: not in September
+        ("C6", "CRS", "2024-07-22", None),  # open: not completed
+    ]
+)
+
+
+def test_timeliness_counts_in_month_of_authorisation_with_total():
+    t = assessment_timeliness(ASSESSMENTS, "2024-09")
+    assert t.to_dict("list") == {
+        "team": ["CRS", "Jigsaw 1", "Total"],
+        "completed": [1, 3, 4],
+        "in_time": [1, 2, 3],
+        "percent": [100.0, pytest.approx(200 / 3), 75.0],
+    }
+
+
+def test_legacy_counting_marks_final_day_late():
+    t = assessment_timeliness(ASSESSMENTS, "2024-09", counting="legacy")
+    assert t.set_index("team")["in_time"].to_dict() == {"CRS": 1, "Jigsaw 1": 1, "Total": 2}
+
+
+def test_teams_sort_by_name_ignoring_case_like_the_seed():
+    # The seed lists "Children in Care 1" before "CRS".
+    t = assessment_timeliness(ASSESSMENTS, "2024-10")
+    assert t["team"].tolist() == ["Children in Care 1", "Total"]
+    both = pd.concat([ASSESSMENTS, frame([("C7", "CRS", "2024-09-02", "2024-10-02")])])
+    assert assessment_timeliness(both, "2024-10")["team"].tolist() == ["Children in Care 1", "CRS", "Total"]
+
+
+def test_rows_with_a_problem_are_kept_out_and_blank_team_is_not_lost():
+    df = ASSESSMENTS.copy()
+    df.loc[0, "problem"] = "duplicate of row 2"
+    df.loc[1, "team"] = None
+    t = assessment_timeliness(df, "2024-09").set_index("team")
+    assert t.loc["Total", "completed"] == 3
+    assert t.loc[NO_TEAM, "completed"] == 1
+
+
+def test_empty_month_gives_a_zero_total_and_no_percent():
+    t = assessment_timeliness(ASSESSMENTS, "2023-01")
+    assert t["team"].tolist() == ["Total"]
+    assert t.loc[0, "completed"] == 0 and np.isnan(t.loc[0, "percent"])
+
+
+def test_trend_has_every_month_in_the_range():
+    t = timeliness_trend(ASSESSMENTS, "2024-08", "2024-10")
+    assert t["month"].tolist() == ["2024-08", "2024-09", "2024-10"]
+    assert t["completed"].tolist() == [0, 4, 1]
+    assert t["in_time"].tolist() == [0, 3, 1]
+    with pytest.raises(XladdinError, match="the last month is before the first"):
+        timeliness_trend(ASSESSMENTS, "2024-10", "2024-08")
+
+
+def test_referral_clock_starts_at_latest_referral_on_or_before_start():
+    refs = frame(
+        [("C1", "x", "2024-07-01"), ("C1", "x", "2024-07-15"), ("C1", "x", "2024-08-01")],
+        columns=("child_id", "team", "referral_date"),
+    )
+    starts = clock_starts(ASSESSMENTS, clock="referral", referrals=refs)
+    assert starts.iloc[0] == pd.Timestamp("2024-07-15")
+    assert starts.iloc[1] == pd.Timestamp("2024-07-22")  # C2 has no referral: its own start
+    assert starts.iloc[3] == pd.Timestamp("2024-07-20")
+    assert starts.attrs["fallbacks"] == 5
+    # From 2024-07-15 the 45th working day is 2024-09-17, so C1 (24/09) is now late.
+    t = assessment_timeliness(ASSESSMENTS, "2024-09", clock="referral", referrals=refs)
+    assert t.set_index("team").loc["Jigsaw 1", "in_time"] == 1
+    with pytest.raises(XladdinError, match="needs the referrals extract"):
+        assessment_timeliness(ASSESSMENTS, "2024-09", clock="referral")
+
+
+def test_open_assessments_overdue_and_due_soon():
+    df = frame(
+        [
+            ("O1", "A", "2024-07-22", None),  # deadline 2024-09-24: 46 elapsed on 25/09 -> overdue
+            ("O2", "A", "2024-07-23", None),  # deadline 2024-09-25 = extract date: due soon, 0 left
+            ("O3", "B", "2024-08-05", None),  # deadline Tue 2024-10-08: 9 working days left -> due soon
+            ("O4", "B", "2024-08-12", None),  # deadline 2024-10-15: 14 left -> not listed
+            ("O5", "B", "2024-07-01", "2024-08-01"),  # completed: not open
+        ]
+    )
+    df["worker"] = "W"
+    out = open_assessments(df, "2024-09-25", due_within=10)
+    assert out["child_id"].tolist() == ["O1", "O2", "O3"]
+    assert out["status"].tolist() == ["overdue", "due soon", "due soon"]
+    assert out["days_left"].tolist() == [0, 0, 9]
+    assert out["elapsed"].tolist() == [46, 45, 36]
+    assert [d.date().isoformat() for d in out["deadline"]] == ["2024-09-24", "2024-09-25", "2024-10-08"]
+
+
+def test_rereferral_within_12_calendar_months_denominator_is_referrals():
+    refs = frame(
+        [
+            ("A", "T1", "2023-09-15"),
+            ("A", "T1", "2024-09-15"),  # earlier referral exactly 12 months before: re-referral
+            ("B", "T1", "2023-09-14"),
+            ("B", "T2", "2024-09-15"),  # 12 months and a day: not a re-referral
+            ("C", "T2", "2024-09-01"),
+            ("C", "T2", "2024-09-20"),  # same child twice in the month: both counted, second is re
+        ],
+        columns=("child_id", "team", "referral_date"),
+    )
+    t = rereferral_rate(refs, "2024-09")
+    assert t.to_dict("list") == {
+        "team": ["T1", "T2", "Total"],
+        "referrals": [1, 3, 4],
+        "rereferrals": [1, 1, 2],
+        "percent": [100.0, pytest.approx(100 / 3), 50.0],
+    }
+    assert t.attrs["lookback"] == "dates"
+
+
+def test_rereferral_falls_back_to_the_12_month_count_column_for_short_extracts():
+    refs = frame(
+        [("A", "T1", "2024-09-15", "2"), ("B", "T1", "2024-09-16", "1")],
+        columns=("child_id", "team", "referral_date", "referrals_12m"),
+    )
+    t = rereferral_rate(refs, "2024-09")
+    assert t.attrs["lookback"] == "column"
+    assert t.iloc[-1][["referrals", "rereferrals"]].tolist() == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "percent, expected",
+    [(81, "green"), (81.0001, "green"), (80.99, "amber"), (76, "amber"), (75.99, "red"), (None, "")],
+)
+def test_rag_boundaries(percent, expected):
+    assert rag(percent, target=81, amber_margin=5) == expected
+
+
+def test_rag_vectorised_keeps_index():
+    s = pd.Series([90.0, 78.0, 10.0, np.nan], index=list("abcd"))
+    assert rag(s).to_dict() == {"a": "green", "b": "amber", "c": "red", "d": ""}
+
+
+@pytest.mark.parametrize("bad", ["2024-13", "Sept 2024", "2024-9", ""])
+def test_parse_month_rejects_bad_months(bad):
+    with pytest.raises(XladdinError, match="write it as YYYY-MM"):
+        parse_month(bad)
