@@ -1,0 +1,177 @@
+"""Worksheet functions: WORKDAYS45, WORKDAYSBETWEEN, WORKDAYSDUE.
+
+The convention that causes mistakes: the start day is day 0. A completion on
+the 45th working day after the start is 45 elapsed and IN TIME; Excel's
+``NETWORKDAYS(start, end)`` counts the start day too and calls it late
+(DOMAIN.md, "the seed's bug").
+
+Each function takes a cell or a whole range and answers a same-shaped range
+in ONE call of the vectorised engine (``xladdin.core.workdays.timeliness``),
+so a formula spilled over 100,000 rows is one Python call, not 100,000.
+A bad cell gives a short text for that cell only:
+
+====================  =====================================================
+``#DATE? start``      start is not a date (or blank while the end is given)
+``#DATE? end``        end is not a date
+``#END<START``        the end date is before the start date
+``#RANGE? start``     a date outside 1950-2100 (the calendar's range)
+``#DATE? closures``   a closure-day cell is not a date (whole result)
+``#DAYS?``            the number of working days is not a whole number >= 0
+``#SIZE?``            start and end ranges have different shapes
+====================  =====================================================
+
+On Windows, xlwings registers these with Excel (``UDF_MODULES`` in the
+``xlwings.conf`` sheet, then "Import Functions"). On other systems the
+decorators do nothing and these are plain Python functions (FINDINGS.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xlwings as xw
+
+from xladdin.core.calendar import WorkingCalendar, get_calendar
+from xladdin.core.workdays import timeliness
+from xladdin.excel.convert import BAD, BLANK, OK, to_dates
+
+_CATEGORY = "xladdin working days"
+_MAX_DAYS = 1000
+
+
+# No type hints on the UDFs: xlwings 0.37 turns a parameter's annotation into its
+# converter (xlwings/udfs.py, xlfunc), and ``Any`` is not one.
+# Docstrings and argument docs are what Excel's Function Wizard shows; xlwings cuts
+# them at 255 characters (Application.MacroOptions), so they stay short.
+
+
+@xw.func(category=_CATEGORY)
+@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end", ndim=2, doc="Completion date(s). Blank means still open.")
+@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
+def WORKDAYS45(start, end, closures=None, caller=None):  # noqa: N802 - Excel name
+    """TRUE if completed within 45 working days, FALSE if late, empty if end is blank.
+
+    The start day is day 0, so completion ON the 45th working day is in time.
+    Weekends and England & Wales bank holidays never count.
+    """
+    return _pairs(start, end, closures, caller, result="in_time")
+
+
+@xw.func(category=_CATEGORY)
+@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end", ndim=2, doc="End date(s). Blank means still open (empty result).")
+@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
+def WORKDAYSBETWEEN(start, end, closures=None, caller=None):  # noqa: N802 - Excel name
+    """Working days from start to end, the start day being day 0 (same day = 0).
+
+    Equals NETWORKDAYS(start+1, end, holidays). Weekends and England & Wales
+    bank holidays never count.
+    """
+    return _pairs(start, end, closures, caller, result="elapsed")
+
+
+@xw.func(category=_CATEGORY)
+@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("days", doc="Optional: working days allowed (45 if left out).")
+@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
+def WORKDAYSDUE(start, days=45, closures=None, caller=None):  # noqa: N802 - Excel name
+    """Deadline: the 45th working day after start (format as a date); same as WORKDAY.
+
+    Completion on this day is in time. Weekends and England & Wales bank
+    holidays never count.
+    """
+    s, s_status = to_dates(start, date1904=_date1904(caller))
+    n = _whole_days(days)
+    cal = _calendar(closures, caller)
+    if n is None or cal is None:
+        return _shaped(s.shape, "#DAYS?" if n is None else "#DATE? closures", start)
+    t = timeliness(s, np.datetime64("NaT", "D"), n, calendar=cal)
+    out = t.deadline_dates().astype(object)  # datetime.date objects, made in C
+    out = np.select(
+        [s_status == BLANK, s_status == BAD, ~t.start_ok],
+        ["", "#DATE? start", "#RANGE? start"],
+        out,
+    )
+    return _result(out, start)
+
+
+# --- helpers (one vectorised pass each; no per-cell engine calls) ---------------------
+
+
+def _pairs(start: Any, end: Any, closures: Any, caller: Any, *, result: str) -> Any:
+    date1904 = _date1904(caller)
+    s, s_status = to_dates(start, date1904=date1904)
+    e, e_status = to_dates(end, date1904=date1904)
+    try:
+        shape = np.broadcast_shapes(s.shape, e.shape)
+    except ValueError:
+        return _shaped((1, 1), "#SIZE?", start, end)
+    s, s_status, e, e_status = (np.broadcast_to(a, shape) for a in (s, s_status, e, e_status))
+    cal = _calendar(closures, caller)
+    if cal is None:
+        return _shaped(shape, "#DATE? closures", start, end)
+    t = timeliness(s, e, calendar=cal)
+    values = (t.in_time if result == "in_time" else t.elapsed).astype(object)
+    out = np.select(
+        [
+            s_status == BAD,
+            e_status == BAD,
+            e_status == BLANK,  # still open: empty, as the issue asks
+            s_status == BLANK,
+            ~_in_calendar(s, cal),
+            ~_in_calendar(e, cal),
+            e < s,
+        ],
+        ["#DATE? start", "#DATE? end", "", "#DATE? start", "#RANGE? start", "#RANGE? end", "#END<START"],
+        values,
+    )
+    return _result(out, start, end)
+
+
+def _in_calendar(days: np.ndarray, cal: WorkingCalendar) -> np.ndarray:
+    idx = days.astype("datetime64[D]").view(np.int64) - cal.base_day
+    return (idx >= 0) & (idx < cal.size)
+
+
+def _calendar(closures: Any, caller: Any) -> WorkingCalendar | None:
+    """England & Wales calendar plus the closure days in ``closures`` (blanks skipped); None if bad."""
+    if closures is None:
+        return get_calendar()
+    days, status = to_dates(closures, date1904=_date1904(caller))
+    if (status == BAD).any():
+        return None
+    return get_calendar(closures=days[status == OK].astype(object).tolist())
+
+
+def _whole_days(days: Any) -> int | None:
+    if days is None or days == "":
+        return 45
+    if isinstance(days, bool) or not isinstance(days, (int, float, np.integer, np.floating)):
+        return None
+    if not np.isfinite(days) or days != int(days) or not 0 <= days <= _MAX_DAYS:
+        return None
+    return int(days)
+
+
+def _date1904(caller: Any) -> bool:
+    """True if the calling workbook uses the 1904 date system (Excel only; False elsewhere)."""
+    if caller is None:
+        return False
+    try:
+        return bool(caller.sheet.book.api.Date1904)
+    except Exception:  # noqa: BLE001 - any COM failure means "assume the 1900 system"
+        return False
+
+
+def _shaped(shape: tuple[int, ...], text: str, *inputs: Any) -> Any:
+    return _result(np.full(shape, text, dtype=object), *inputs)
+
+
+def _result(out: np.ndarray, *inputs: Any) -> Any:
+    """A list of lists for Excel; a single value when every input was a single value."""
+    if out.shape == (1, 1) and all(not isinstance(v, (list, tuple, np.ndarray)) for v in inputs):
+        return out[0, 0]
+    return out.tolist()
+
