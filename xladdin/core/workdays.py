@@ -80,7 +80,7 @@ def _day_index(values: Any, cal: WorkingCalendar) -> tuple[np.ndarray, np.ndarra
         try:
             arr = arr.astype("datetime64[D]")
         except (TypeError, ValueError):
-            arr = pd.to_datetime(pd.Series(arr.ravel(), dtype=object)).to_numpy().reshape(arr.shape)
+            arr = _parse_text_dates(arr.ravel()).reshape(arr.shape)
     if arr.dtype != np.dtype("datetime64[D]"):
         arr = arr.astype("datetime64[D]")
     days = arr.view(np.int64)
@@ -221,6 +221,40 @@ def in_time(
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _parse_text_dates(values: np.ndarray) -> np.ndarray:
+    """Dates written as text: ``dd/mm/yyyy`` (UK, never month-first) or ISO ``yyyy-mm-dd``.
+
+    pandas' own inference reads ``01/02/2024`` as 2 January, and with
+    ``dayfirst=True`` reads ``2024-02-01`` as 2 January too, so each text is
+    tried against the two formats explicitly. A time part is ignored; blanks
+    are missing (NaT). Non-text values (dates, Timestamps, None) pass through.
+
+    Raises:
+        DateError: naming the text that is not a date.
+    """
+    out = np.full(values.shape, np.datetime64("NaT", "D"))
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                continue
+            try:
+                day = dt.datetime.strptime(text.split()[0], "%d/%m/%Y").date()
+            except ValueError:
+                try:
+                    day = dt.datetime.fromisoformat(text).date()
+                except ValueError:
+                    raise DateError(
+                        f"{str(value)!r} is not a date (write dd/mm/yyyy or yyyy-mm-dd)."
+                    ) from None
+            out[i] = np.datetime64(day, "D")
+        elif not _missing(value):
+            out[i] = np.datetime64(pd.Timestamp(value).date(), "D")
+    return out
+
+
 
 
 def _is_scalar(value: Any) -> bool:
