@@ -77,6 +77,7 @@ DEADLINES = [
     (D(2024, 8, 23), 1, D(2024, 8, 27), "Friday + 1 skips the weekend and the bank holiday"),
     (D(2024, 12, 24), 1, D(2024, 12, 27), "Christmas Eve + 1"),
     (D(2024, 7, 22), 0, D(2024, 7, 22), "0 days: the start itself, as WORKDAY(start, 0)"),
+    (D(2024, 7, 20), 0, D(2024, 7, 20), "0 days from a Saturday: still the start, as Excel"),
 ]
 
 
