@@ -119,13 +119,15 @@ def recalculate_to_csv(xlsx: Path, *, timeout: float = 180) -> list[list[str]]:
             "--norestore",
             "--convert-to",
             # 44 = comma, 34 = double quote, 76 = UTF-8; row 1 as the first line.
-            'csv:Text - txt - csv (StarCalc):44,34,76,1',
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
             "--outdir",
             str(out),
             str(xlsx),
         ]
         env = dict(os.environ, HOME=tmp)
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        done = subprocess.run(
+            cmd, check=False, capture_output=True, text=True, timeout=timeout, env=env
+        )
         result = out / (xlsx.stem + ".csv")
         if done.returncode != 0 or not result.exists():
             raise RuntimeError(
@@ -170,11 +172,16 @@ def libreoffice_workdays(
         rows = recalculate_to_csv(xlsx)
     header, body = rows[0], rows[1:]
     if header[2:] != list(COLUMNS) or len(body) != len(pairs):
-        raise RuntimeError(f"Unexpected oracle CSV: header {header}, {len(body)} rows for {len(pairs)} pairs.")
+        raise RuntimeError(
+            f"Unexpected oracle CSV: header {header}, {len(body)} rows for {len(pairs)} pairs."
+        )
     records = []
     for number, (row, (start, end)) in enumerate(zip(body, pairs, strict=True), start=2):
         values = dict(zip(COLUMNS, row[2:], strict=False))
-        rec: dict[str, object] = {"start": _as_date(start), "end": None if end is None else _as_date(end)}
+        rec: dict[str, object] = {
+            "start": _as_date(start),
+            "end": None if end is None else _as_date(end),
+        }
         for name, text in values.items():
             if text == "" and end is None and name in ("elapsed", "networkdays"):
                 rec[name] = pd.NA
@@ -182,9 +189,13 @@ def libreoffice_workdays(
             try:
                 number_value = int(float(text))
             except ValueError:
-                raise RuntimeError(f"Oracle row {number}, {name}: LibreOffice gave {text!r}.") from None
+                raise RuntimeError(
+                    f"Oracle row {number}, {name}: LibreOffice gave {text!r}."
+                ) from None
             rec[name] = (
-                _EPOCH + dt.timedelta(days=number_value) if name.startswith("workday") else number_value
+                _EPOCH + dt.timedelta(days=number_value)
+                if name.startswith("workday")
+                else number_value
             )
         records.append(rec)
     frame = pd.DataFrame.from_records(records, columns=["start", "end", *COLUMNS])

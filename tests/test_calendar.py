@@ -96,11 +96,7 @@ NORTHERN_IRELAND_WEEKDAY_HOLIDAYS_2025 = [
 
 
 def weekday_holidays(cal: WorkingCalendar, year: int) -> list[dt.date]:
-    return [
-        d.astype(object)
-        for d in cal.non_working_dates()
-        if d.astype(object).year == year
-    ]
+    return [d.astype(object) for d in cal.non_working_dates() if d.astype(object).year == year]
 
 
 @pytest.mark.parametrize("year", sorted(ENGLAND_WEEKDAY_HOLIDAYS))
@@ -110,8 +106,16 @@ def test_england_weekday_bank_holidays_match_gov_uk(year):
 
 @pytest.mark.parametrize(
     "day",
-    [D(2022, 6, 2), D(2022, 6, 3), D(2022, 9, 19), D(2023, 5, 8), D(2022, 12, 27), D(2023, 1, 2),
-     D(2024, 4, 1), D(2024, 8, 26)],
+    [
+        D(2022, 6, 2),
+        D(2022, 6, 3),
+        D(2022, 9, 19),
+        D(2023, 5, 8),
+        D(2022, 12, 27),
+        D(2023, 1, 2),
+        D(2024, 4, 1),
+        D(2024, 8, 26),
+    ],
 )
 def test_one_off_substitute_easter_monday_and_august_days_are_not_working(day):
     assert day.weekday() < 5
@@ -164,7 +168,9 @@ def test_northern_ireland_is_selectable():
 
 
 def test_unknown_region_is_refused_with_the_choices():
-    with pytest.raises(DateError, match=r"Unknown region 'Mars': use ENG \(England and Wales\), WLS, SCT or NIR\."):
+    with pytest.raises(
+        DateError, match=r"Unknown region 'Mars': use ENG \(England and Wales\), WLS, SCT or NIR\."
+    ):
         get_calendar("Mars")
 
 
@@ -221,7 +227,9 @@ def test_parse_closure_lines_names_the_bad_line():
 
 
 def test_dates_outside_the_calendar_are_refused():
-    with pytest.raises(DateError, match=r"1949-12-31 is outside the calendar \(1950-01-01 to 2100-12-31\)\."):
+    with pytest.raises(
+        DateError, match=r"1949-12-31 is outside the calendar \(1950-01-01 to 2100-12-31\)\."
+    ):
         get_calendar().is_working_day(D(1949, 12, 31))
 
 

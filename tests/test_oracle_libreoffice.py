@@ -61,8 +61,16 @@ def generated_pairs(seed: int = 20241122) -> list[tuple[dt.date, dt.date]]:
         pairs.append((h, h + dt.timedelta(days=int(rng.integers(1, 90)))))
         pairs.append((h - dt.timedelta(days=int(rng.integers(1, 90))), h))
     # 3. Same-day pairs: weekdays, weekends, bank holidays.
-    for d in [dt.date(2024, 7, 22), dt.date(2024, 7, 20), dt.date(2024, 7, 21), dt.date(2024, 8, 26),
-              dt.date(2024, 12, 25), dt.date(2022, 12, 27), dt.date(2023, 5, 8), dt.date(2022, 9, 19)]:
+    for d in [
+        dt.date(2024, 7, 22),
+        dt.date(2024, 7, 20),
+        dt.date(2024, 7, 21),
+        dt.date(2024, 8, 26),
+        dt.date(2024, 12, 25),
+        dt.date(2022, 12, 27),
+        dt.date(2023, 5, 8),
+        dt.date(2022, 9, 19),
+    ]:
         pairs.append((d, d))
     # 4. The boundary: for starts whose 45 days cross 26 Aug 2024 or Christmas, every end
     # from 60 to 70 calendar days later covers elapsed 44, 45 and 46, with weekend ends.
@@ -114,8 +122,11 @@ def test_engine_agrees_with_libreoffice_on_every_pair(oracle):
             "in time = end < WORKDAY(start, 46)": (in_time(s, e), e < row.workday46),
             "legacy in time": (in_time(s, e, counting="legacy"), int(row.networkdays) <= 45),
         }
-        wrong += [f"{s} -> {e}: {what} engine {a!r}, LibreOffice {b!r}"
-                  for what, (a, b) in got.items() if a != b]
+        wrong += [
+            f"{s} -> {e}: {what} engine {a!r}, LibreOffice {b!r}"
+            for what, (a, b) in got.items()
+            if a != b
+        ]
     assert not wrong, f"{len(wrong)} disagreements:\n" + "\n".join(wrong[:40])
 
 
@@ -124,7 +135,9 @@ def test_vectorised_engine_agrees_with_libreoffice(oracle):
     ends = oracle.end.to_numpy(dtype="datetime64[D]")
     lo_elapsed = np.where(ends > starts, oracle.elapsed.to_numpy(dtype=float), 0.0)
     np.testing.assert_array_equal(working_days_between(starts, ends), lo_elapsed)
-    np.testing.assert_array_equal(networkdays(starts, ends), oracle.networkdays.to_numpy(dtype=float))
+    np.testing.assert_array_equal(
+        networkdays(starts, ends), oracle.networkdays.to_numpy(dtype=float)
+    )
     np.testing.assert_array_equal(
         deadline(starts), oracle.workday45.to_numpy(dtype="datetime64[D]")
     )

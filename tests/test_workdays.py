@@ -161,15 +161,20 @@ def test_blank_dates_are_errors_for_scalars():
         working_days_between(D(2024, 9, 24), pd.NaT)
     with pytest.raises(DateError, match=r"^The end date is blank\.$"):
         in_time(D(2024, 9, 24), float("nan"))
-    with pytest.raises(DateError, match=r"^The start date is blank: a deadline needs a start date\.$"):
+    with pytest.raises(
+        DateError, match=r"^The start date is blank: a deadline needs a start date\.$"
+    ):
         deadline(None)
-    with pytest.raises(DateError, match=r"^The start date is blank: a deadline needs a start date\.$"):
+    with pytest.raises(
+        DateError, match=r"^The start date is blank: a deadline needs a start date\.$"
+    ):
         deadline(np.datetime64("NaT"))
 
 
 def test_dates_outside_the_calendar_are_errors_for_scalars():
     with pytest.raises(
-        DateError, match=r"^1949-12-01 to 2024-01-01 is outside the calendar \(1950-01-01 to 2100-12-31\)\.$"
+        DateError,
+        match=r"^1949-12-01 to 2024-01-01 is outside the calendar \(1950-01-01 to 2100-12-31\)\.$",
     ):
         working_days_between(D(1949, 12, 1), D(2024, 1, 1))
     with pytest.raises(
@@ -180,9 +185,13 @@ def test_dates_outside_the_calendar_are_errors_for_scalars():
 
 
 def test_bad_counting_and_days_are_refused():
-    with pytest.raises(DateError, match=r"^counting must be 'corrected' or 'legacy', not 'excel'\.$"):
+    with pytest.raises(
+        DateError, match=r"^counting must be 'corrected' or 'legacy', not 'excel'\.$"
+    ):
         in_time(D(2024, 7, 22), D(2024, 9, 24), counting="excel")
-    with pytest.raises(DateError, match=r"^The number of working days must be 0 or more, not -1\.$"):
+    with pytest.raises(
+        DateError, match=r"^The number of working days must be 0 or more, not -1\.$"
+    ):
         deadline(D(2024, 7, 22), -1)
 
 
@@ -198,7 +207,7 @@ def test_arrays_give_nan_and_na_for_missing_and_reversed_pairs():
     np.testing.assert_array_equal(networkdays(start, end), [46.0, np.nan, np.nan, np.nan])
     flags = in_time(start, end)
     assert str(flags.dtype) == "boolean"
-    assert flags[0] is np.True_ or flags[0] == True  # noqa: E712 (pandas BooleanArray scalar)
+    assert flags[0]
     assert [pd.isna(x) for x in flags] == [False, True, True, True]
     # The deadline needs only the start, so the open case (end NaT) still has one.
     np.testing.assert_array_equal(
@@ -210,17 +219,19 @@ def test_arrays_give_nan_and_na_for_missing_and_reversed_pairs():
 def test_series_keep_their_index_and_nat():
     idx = pd.Index([101, 205, 309, 412], name="source_row")
     start = pd.Series(pd.to_datetime(["2024-07-22", "2024-07-20", None, "2024-12-20"]), index=idx)
-    end = pd.Series(pd.to_datetime(["2024-09-25", "2024-09-23", "2024-09-01", "2024-12-19"]), index=idx)
+    end = pd.Series(
+        pd.to_datetime(["2024-09-25", "2024-09-23", "2024-09-01", "2024-12-19"]), index=idx
+    )
     elapsed = working_days_between(start, end)
     assert elapsed.index.equals(idx)
     assert elapsed.tolist()[:2] == [46.0, 45.0] and elapsed.iloc[2:].isna().all()
     flags = in_time(start, end)
     assert flags.index.equals(idx)
     assert flags.dtype == "boolean"
-    assert flags.iloc[0] == False and flags.iloc[1] == True  # noqa: E712
+    assert not flags.iloc[0] and flags.iloc[1]
     assert flags.iloc[2:].isna().all()
     legacy = in_time(start, end, counting="legacy")
-    assert legacy.iloc[1] == True  # noqa: E712  (Saturday start: NETWORKDAYS is also 45)
+    assert legacy.iloc[1]  # Saturday start: NETWORKDAYS is also 45
     due = deadline(start)
     assert due.index.equals(idx)
     assert due.tolist()[:2] == [pd.Timestamp("2024-09-24"), pd.Timestamp("2024-09-23")]

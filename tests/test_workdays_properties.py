@@ -31,12 +31,7 @@ ONE = np.timedelta64(1, "D")
 FIRST, LAST = dt.date(2015, 1, 1), dt.date(2030, 12, 31)
 # Bank holidays and the days either side, so that starts and ends land on them often.
 NEAR_HOLIDAYS = sorted(
-    {
-        d + dt.timedelta(days=k)
-        for d in CAL.bank_holidays
-        if FIRST <= d <= LAST
-        for k in (-1, 0, 1)
-    }
+    {d + dt.timedelta(days=k) for d in CAL.bank_holidays if FIRST <= d <= LAST for k in (-1, 0, 1)}
 )
 
 dates = st.one_of(st.dates(FIRST, LAST), st.sampled_from(NEAR_HOLIDAYS))
@@ -145,7 +140,9 @@ def test_closure_days_agree_with_numpy(start, span, closures):
 def test_a_hundred_thousand_seeded_pairs_agree_with_numpy_in_one_call():
     # The vectorised path over a large array, against numpy element by element.
     rng = np.random.default_rng(20241122)
-    start = np.datetime64("1995-01-01") + rng.integers(0, 365 * 40, 100_000).astype("timedelta64[D]")
+    start = np.datetime64("1995-01-01") + rng.integers(0, 365 * 40, 100_000).astype(
+        "timedelta64[D]"
+    )
     end = start + rng.integers(0, 200, start.size).astype("timedelta64[D]")
     np.testing.assert_array_equal(
         working_days_between(start, end),

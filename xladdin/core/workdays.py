@@ -255,8 +255,6 @@ def _parse_text_dates(values: np.ndarray) -> np.ndarray:
     return out
 
 
-
-
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (dt.date, str, pd.Timestamp, np.datetime64)) or (
         isinstance(value, float) and np.isnan(value)
