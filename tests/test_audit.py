@@ -41,20 +41,29 @@ def test_shipped_tracker_gives_the_seed_summary_line_by_line():
         ("Similar concerns: neglect", 1, 17, 5.9),
     ]
     assert [tuple(r) for r in got.itertuples(index=False)] == expected
-    seed = {"Audits completed": 85, "New concerns": 39, "Similar concerns": 61,
-            "Similar concerns: domestic abuse": 59,
-            "Similar concerns: risk outside the home": 35, "Similar concerns: neglect": 6}
+    seed = {
+        "Audits completed": 85,
+        "New concerns": 39,
+        "Similar concerns": 61,
+        "Similar concerns: domestic abuse": 59,
+        "Similar concerns: risk outside the home": 35,
+        "Similar concerns: neglect": 6,
+    }
     rounded = dict(zip(got["measure"], got["percent"].round().astype(int), strict=True))
     assert {k: rounded[k] for k in seed} == seed
 
 
 def test_new_concern_types_are_not_in_the_similar_split():
-    got = audit_summary(_tracker([
-        ("A1", "T", "Yes", "New", "Neglect"),
-        ("A2", "T", "Yes", "Similar", "Domestic abuse"),
-        ("A3", "T", "Yes", "similar", "domestic  Abuse"),
-        ("A4", "T", "Yes", "Similar", ""),
-    ])).set_index("measure")
+    got = audit_summary(
+        _tracker(
+            [
+                ("A1", "T", "Yes", "New", "Neglect"),
+                ("A2", "T", "Yes", "Similar", "Domestic abuse"),
+                ("A3", "T", "Yes", "similar", "domestic  Abuse"),
+                ("A4", "T", "Yes", "Similar", ""),
+            ]
+        )
+    ).set_index("measure")
     assert "Similar concerns: neglect" not in got.index
     assert got.loc["Similar concerns: domestic abuse", ["count", "base"]].tolist() == [2, 3]
     assert got.loc["Similar concerns: not recorded", "count"] == 1
@@ -62,13 +71,25 @@ def test_new_concern_types_are_not_in_the_similar_split():
 
 
 def test_uncompleted_audits_count_as_allocated_only_and_bools_and_codes_work():
-    got = audit_summary(_tracker([
-        ("A1", "T", True, "New", ""),
-        ("A2", "T", False, "Similar", "Neglect"),  # not completed: its finding does not count
-    ])).set_index("measure")
+    got = audit_summary(
+        _tracker(
+            [
+                ("A1", "T", True, "New", ""),
+                (
+                    "A2",
+                    "T",
+                    False,
+                    "Similar",
+                    "Neglect",
+                ),  # not completed: its finding does not count
+            ]
+        )
+    ).set_index("measure")
     assert got.loc["Audits completed", ["count", "base"]].tolist() == [1, 2]
     assert got.loc["Similar concerns", "count"] == 0
-    coded = audit_summary(_tracker([("A1", "T", "a) Yes", "New", ""), ("A2", "T", "b) No", "", "")]))
+    coded = audit_summary(
+        _tracker([("A1", "T", "a) Yes", "New", ""), ("A2", "T", "b) No", "", "")])
+    )
     assert coded.set_index("measure").loc["Audits completed", "count"] == 1
 
 
@@ -88,13 +109,19 @@ def test_empty_bases_give_nan_not_an_error():
 def test_unknown_concern_is_an_error_naming_the_row():
     frame = _tracker([("A1", "T", "Yes", "New", ""), ("A2", "T", "Yes", "Different", "")])
     frame["source_row"] = [5, 6]
-    with pytest.raises(XladdinError, match=r"Audit tracker row 6: 'New or Similar Concern' is "
-                       r"'Different'; write New or Similar"):
+    with pytest.raises(
+        XladdinError,
+        match=r"Audit tracker row 6: 'New or Similar Concern' is "
+        r"'Different'; write New or Similar",
+    ):
         audit_summary(frame)
 
 
 def test_unknown_completed_value_is_an_error_naming_the_row():
     frame = _tracker([("A1", "T", "Yes", "New", ""), ("A2", "T", "Maybe", "New", "")])
-    with pytest.raises(XladdinError, match=r"Audit tracker row 2 of the table: 'Completed' is "
-                       r"'Maybe'; write Yes or No\."):
+    with pytest.raises(
+        XladdinError,
+        match=r"Audit tracker row 2 of the table: 'Completed' is "
+        r"'Maybe'; write Yes or No\.",
+    ):
         audit_summary(frame)

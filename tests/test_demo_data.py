@@ -88,14 +88,22 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def assessments(files):
-    return _read(files["assessments"], schema.ASSESSMENT_HEADERS, schema.ASSESSMENT_DATES,
-                 ["child_id", "start"])
+    return _read(
+        files["assessments"],
+        schema.ASSESSMENT_HEADERS,
+        schema.ASSESSMENT_DATES,
+        ["child_id", "start"],
+    )
 
 
 @pytest.fixture(scope="module")
 def referrals(files):
-    return _read(files["referrals"], schema.REFERRAL_HEADERS, schema.REFERRAL_DATES,
-                 ["child_id", "referral_date", "source"])
+    return _read(
+        files["referrals"],
+        schema.REFERRAL_HEADERS,
+        schema.REFERRAL_DATES,
+        ["child_id", "referral_date", "source"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +125,11 @@ def test_september_legacy_is_the_seed_table_row_for_row(assessments):
 def test_september_corrected_is_114_of_150(assessments):
     total = assessment_timeliness(assessments, "2024-09", counting="corrected").iloc[-1]
     assert (total.team, total.completed, total.in_time, round(total.percent, 1)) == (
-        "Total", 150, 114, 76.0)
+        "Total",
+        150,
+        114,
+        76.0,
+    )
 
 
 def test_the_14_restated_assessments_end_on_the_45th_working_day(assessments):
@@ -166,12 +178,21 @@ def test_audit_tracker_gives_the_seed_percentages(audit):
 def test_questionable_rows_exist_in_september_and_elsewhere(assessments):
     flagged = assessments[assessments["problem"].ne("")]
     reasons = set(flagged["problem"])
-    assert reasons == {"duplicate", "blank team", "authorised before start", "unreadable date",
-                       "future date"}
+    assert reasons == {
+        "duplicate",
+        "blank team",
+        "authorised before start",
+        "unreadable date",
+        "future date",
+    }
     september = flagged["authorised"].dt.to_period("M") == pd.Period("2024-09", "M")
     assert september.sum() >= 3
-    assert set(flagged.loc[~september, "problem"]) >= {"duplicate", "blank team",
-                                                      "authorised before start", "unreadable date"}
+    assert set(flagged.loc[~september, "problem"]) >= {
+        "duplicate",
+        "blank team",
+        "authorised before start",
+        "unreadable date",
+    }
     # Counted naively (no validation), September would not match the seed.
     naive = assessment_timeliness(assessments.assign(problem=""), "2024-09", counting="legacy")
     assert naive.iloc[-1].completed > 150
@@ -203,7 +224,11 @@ def test_every_assessment_has_its_referral_on_or_before_the_start(assessments, r
     led = pd.merge_asof(
         rows.sort_values("start")[["child_id", "start"]],
         usable(referrals).sort_values("referral_date")[["child_id", "referral_date", "nfa"]],
-        left_on="start", right_on="referral_date", by="child_id", direction="backward")
+        left_on="start",
+        right_on="referral_date",
+        by="child_id",
+        direction="backward",
+    )
     assert led["nfa"].eq("b) No").all()
     coded = referrals["source"].str.match(r"^[a-u]\) \d+[A-F]?: ")
     assert coded.all()

@@ -208,8 +208,11 @@ def _working_days_in(month: str) -> list[dt.date]:
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     last = min(nxt - dt.timedelta(days=1), EXTRACT_DATE)
-    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)
-            if _CAL.is_working_day(first + dt.timedelta(days=i))]
+    return [
+        first + dt.timedelta(days=i)
+        for i in range((last - first).days + 1)
+        if _CAL.is_working_day(first + dt.timedelta(days=i))
+    ]
 
 
 def _text(day: dt.date | None) -> str:
@@ -263,15 +266,29 @@ def _plan_completed(rng: np.random.Generator) -> list[dict[str, Any]]:
             end = days[int(rng.integers(len(days)))]
             elapsed = _elapsed(rng, kind)
             saturday = end + dt.timedelta(days=(5 - end.weekday()) % 7)
-            if (month != DEMO_MONTH and kind == "in" and rng.random() < 0.02
-                    and saturday.month == end.month and saturday <= EXTRACT_DATE):
+            if (
+                month != DEMO_MONTH
+                and kind == "in"
+                and rng.random() < 0.02
+                and saturday.month == end.month
+                and saturday <= EXTRACT_DATE
+            ):
                 end = saturday  # a Saturday sign-off counts as the Friday before
             start = _start_for(end, elapsed)
             clock = ""
             if rng.random() < 0.04:
                 clock = f" {int(rng.integers(8, 19)):02d}:{int(rng.integers(0, 60)):02d}"
-            rows.append(dict(team=team, start=start, end=end, elapsed=elapsed, kind=kind,
-                             month=month, clock=clock))
+            rows.append(
+                {
+                    "team": team,
+                    "start": start,
+                    "end": end,
+                    "elapsed": elapsed,
+                    "kind": kind,
+                    "month": month,
+                    "clock": clock,
+                }
+            )
     _check_completed(rows)
     return rows
 
@@ -302,8 +319,17 @@ def _plan_open(rng: np.random.Generator) -> list[dict[str, Any]]:
         for _ in range(count):
             team = TEAMS[int(rng.choice(len(TEAMS), p=volume / volume.sum()))]
             start = _start_for(EXTRACT_DATE, int(rng.integers(low, high + 1)))
-            rows.append(dict(team=team, start=start, end=None, kind="open", status=status,
-                             month="", clock=""))
+            rows.append(
+                {
+                    "team": team,
+                    "start": start,
+                    "end": None,
+                    "kind": "open",
+                    "status": status,
+                    "month": "",
+                    "clock": "",
+                }
+            )
     # The engine agrees with the plan (arrays: one call for all rows).
     dues = deadline(np.array([r["start"] for r in rows], dtype="datetime64[D]"), 45)
     soon = deadline(np.array([EXTRACT_DATE], dtype="datetime64[D]"), 10)[0]
@@ -319,8 +345,15 @@ def _problem_rows(completed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows the validation must flag and keep out of every rate (text dates kept as text)."""
 
     def row(team: str, start: str, end: str, why: str) -> dict[str, Any]:
-        return dict(team=team, start_text=start, end_text=end, kind="problem", why=why,
-                    month="", clock="")
+        return {
+            "team": team,
+            "start_text": start,
+            "end_text": end,
+            "kind": "problem",
+            "why": why,
+            "month": "",
+            "clock": "",
+        }
 
     march = next(r for r in completed if r["month"] == "2024-03")
     september = next(r for r in completed if r["month"] == DEMO_MONTH and r["kind"] == "in")
@@ -370,16 +403,24 @@ def _build(rng: np.random.Generator) -> tuple[list[list[str]], list[list[str]]]:
     for a in assessments:
         a["worker"] = workers[a["team"]][int(rng.integers(4))] if a["team"] else ""
         start = a.get("start") or _parse(a["start_text"]) or dt.date(2024, 6, 24)
-        ref = dict(date=_referral_date(rng, start), team=a["team"], worker=a["worker"],
-                   nfa=_NO, assessment=a, fixed=a["kind"] == "problem")
+        ref = {
+            "date": _referral_date(rng, start),
+            "team": a["team"],
+            "worker": a["worker"],
+            "nfa": _NO,
+            "assessment": a,
+            "fixed": a["kind"] == "problem",
+        }
         a["referral"] = ref
         referrals.append(ref)
     first_day = min(r["date"] for r in referrals).replace(day=1)
     month = first_day
     while month <= EXTRACT_DATE:
         nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        days = [month + dt.timedelta(days=i) for i in range((min(nxt, EXTRACT_DATE
-                + dt.timedelta(days=1)) - month).days)]
+        days = [
+            month + dt.timedelta(days=i)
+            for i in range((min(nxt, EXTRACT_DATE + dt.timedelta(days=1)) - month).days)
+        ]
         have = sum(1 for r in referrals if month <= r["date"] < nxt)
         wanted = REFERRALS_BUSY.get(month.strftime("%Y-%m"), REFERRALS_A_MONTH)
         extra = max(int(rng.poisson(25)), wanted + int(rng.integers(-12, 13)) - have)
@@ -388,16 +429,25 @@ def _build(rng: np.random.Generator) -> tuple[list[list[str]], list[list[str]]]:
             crs = rng.random() < 0.5
             team = "CRS" if crs else TEAMS[int(rng.choice(len(TEAMS), p=volume / volume.sum()))]
             nfa = _YES if (month >= dt.date(2023, 10, 1) or rng.random() < 0.4) else _NO
-            referrals.append(dict(date=day, team=team, worker="", nfa=nfa, assessment=None,
-                                  fixed=False))
+            referrals.append(
+                {
+                    "date": day,
+                    "team": team,
+                    "worker": "",
+                    "nfa": nfa,
+                    "assessment": None,
+                    "fixed": False,
+                }
+            )
         month = nxt
     referrals.sort(key=lambda r: (r["date"], r["team"]))
     _link_children(rng, referrals, first_day)
     return _assessment_rows(rng, assessments, problems), _referral_rows(rng, referrals, first_day)
 
 
-def _link_children(rng: np.random.Generator, referrals: list[dict[str, Any]],
-                   first_day: dt.date) -> None:
+def _link_children(
+    rng: np.random.Generator, referrals: list[dict[str, Any]], first_day: dt.date
+) -> None:
     """Give referrals children so that about 22% are re-referrals within 12 months.
 
     A re-referral reuses a child whose last referral was 1 to 12 months
@@ -415,8 +465,13 @@ def _link_children(rng: np.random.Generator, referrals: list[dict[str, Any]],
             back = _twelve_months_before(day)
             hidden = max(0.0, (first_day - back).days / 365)
             if rng.random() >= hidden:
-                pool = [c for c in children if not c["fixed"] and back <= c["dates"][-1]
-                        <= day - dt.timedelta(days=30) and c["busy_until"] < day]
+                pool = [
+                    c
+                    for c in children
+                    if not c["fixed"]
+                    and back <= c["dates"][-1] <= day - dt.timedelta(days=30)
+                    and c["busy_until"] < day
+                ]
                 if pool:
                     child = pool[int(rng.integers(len(pool)))]
             if child is None and hidden > 0:
@@ -440,15 +495,24 @@ def _link_children(rng: np.random.Generator, referrals: list[dict[str, Any]],
         child["id"] = f"DEMO{int(number):06d}"
 
 
-def _new_child(rng: np.random.Generator, team: str, first: dt.date,
-               history: list[dt.date]) -> dict[str, Any]:
+def _new_child(
+    rng: np.random.Generator, team: str, first: dt.date, history: list[dt.date]
+) -> dict[str, Any]:
     young = team.startswith("Young People")
     age = int(rng.integers(13, 18)) if young else int(rng.integers(0, 18))
     dob = first - dt.timedelta(days=int(age * 365.25 + rng.integers(1, 360)))
-    return dict(dob=dob, gender=_pick(rng, _GENDERS), ethnicity=_pick(rng, _ETHNICITIES),
-                disability=_YES if (team.startswith("Jigsaw") and rng.random() < 0.7)
-                or rng.random() < 0.06 else _NO,
-                dates=list(history), busy_until=dt.date.min, fixed=False, listed=False)
+    return {
+        "dob": dob,
+        "gender": _pick(rng, _GENDERS),
+        "ethnicity": _pick(rng, _ETHNICITIES),
+        "disability": _YES
+        if (team.startswith("Jigsaw") and rng.random() < 0.7) or rng.random() < 0.06
+        else _NO,
+        "dates": list(history),
+        "busy_until": dt.date.min,
+        "fixed": False,
+        "listed": False,
+    }
 
 
 def _age(dob: dt.date, on: dt.date) -> str:
@@ -462,8 +526,9 @@ def _parse(text: str) -> dt.date | None:
         return None
 
 
-def _assessment_rows(rng: np.random.Generator, assessments: list[dict[str, Any]],
-                     problems: list[dict[str, Any]]) -> list[list[str]]:
+def _assessment_rows(
+    rng: np.random.Generator, assessments: list[dict[str, Any]], problems: list[dict[str, Any]]
+) -> list[list[str]]:
     rows = []
     for a in assessments:
         c = a["child"]
@@ -487,14 +552,16 @@ def _assessment_rows(rng: np.random.Generator, assessments: list[dict[str, Any]]
     for p in problems:
         if p["kind"] == "duplicate":  # the same row again, as an export glitch would give it
             original = next(a for a in assessments if id(a) == p["duplicate_of"])
-            rows.append((_parse(original["values"][6]), original["values"][0],
-                         list(original["values"])))
+            rows.append(
+                (_parse(original["values"][6]), original["values"][0], list(original["values"]))
+            )
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
 
 
-def _referral_rows(rng: np.random.Generator, referrals: list[dict[str, Any]],
-                   first_day: dt.date) -> list[list[str]]:
+def _referral_rows(
+    rng: np.random.Generator, referrals: list[dict[str, Any]], first_day: dt.date
+) -> list[list[str]]:
     rows = []
     for ref in referrals:
         c, day = ref["child"], ref["date"]
@@ -530,8 +597,13 @@ def _audit_rows(rng: np.random.Generator) -> list[list[str]]:
     rows = []
     for number, i in enumerate(order, start=1):
         done, concern, kind = plan[int(i)]
-        values = {"audit_id": f"RRA-2024-{number:03d}", "team": teams[number - 1],
-                  "completed": done, "concern": concern, "concern_type": kind}
+        values = {
+            "audit_id": f"RRA-2024-{number:03d}",
+            "team": teams[number - 1],
+            "completed": done,
+            "concern": concern,
+            "concern_type": kind,
+        }
         rows.append([values[k] for k in schema.AUDIT_HEADERS])
     return rows
 
@@ -539,8 +611,9 @@ def _audit_rows(rng: np.random.Generator) -> list[list[str]]:
 # --- writing --------------------------------------------------------------------
 
 
-def _csv_bytes(preamble: Sequence[Sequence[str]], header: Sequence[str],
-               rows: Sequence[Sequence[str]]) -> bytes:
+def _csv_bytes(
+    preamble: Sequence[Sequence[str]], header: Sequence[str], rows: Sequence[Sequence[str]]
+) -> bytes:
     # CRLF and UTF-8 without a BOM, as a Windows case-management export writes them.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

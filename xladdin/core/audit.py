@@ -80,7 +80,9 @@ def audit_summary(frame: pd.DataFrame) -> pd.DataFrame:
     for kind in sorted(table.index, key=lambda k: (-table[k], k)):
         lines.append((f"Similar concerns: {kind}", int(table[kind]), int(similar.sum())))
     if kinds.eq("").any():
-        lines.append(("Similar concerns: not recorded", int(kinds.eq("").sum()), int(similar.sum())))
+        lines.append(
+            ("Similar concerns: not recorded", int(kinds.eq("").sum()), int(similar.sum()))
+        )
     out = pd.DataFrame(lines, columns=["measure", "count", "base"])
     out["percent"] = (100 * out["count"] / out["base"].where(out["base"] > 0)).round(1)
     return out[AUDIT_SUMMARY_COLUMNS]
@@ -96,8 +98,7 @@ def _completed(rows: pd.DataFrame) -> pd.Series:
     if not good.all():
         at = _where(rows, ~good)
         raise XladdinError(
-            f"Audit tracker {at}: 'Completed' is {str(values[~good].iloc[0])!r}; "
-            "write Yes or No."
+            f"Audit tracker {at}: 'Completed' is {str(values[~good].iloc[0])!r}; write Yes or No."
         )
     return text.isin(_TRUE)
 
@@ -110,7 +111,7 @@ def _concern_kind(value: object) -> str | None:
         return ""
     if text.startswith("new"):
         return "new"
-    if text.startswith("similar") or text.startswith("same"):
+    if text.startswith(("similar", "same")):
         return "similar"
     return None
 
