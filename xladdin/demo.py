@@ -577,15 +577,15 @@ def _referral_rows(
     # Two questionable referrals: an exact duplicate and a blank team (flagged, kept out).
     rows.append(list(rows[len(rows) // 3]))
     blank = list(rows[len(rows) // 2])
-    blank[schema_index(schema.REFERRAL_HEADERS, "team")] = ""
-    blank[schema_index(schema.REFERRAL_HEADERS, "worker")] = ""
-    blank[schema_index(schema.REFERRAL_HEADERS, "child_id")] = "DEMO000000"
+    blank[_column(schema.REFERRAL_HEADERS, "team")] = ""
+    blank[_column(schema.REFERRAL_HEADERS, "worker")] = ""
+    blank[_column(schema.REFERRAL_HEADERS, "child_id")] = "DEMO000000"
     rows.append(blank)
     rows.sort(key=lambda r: (_parse(r[5]), r[0]))
     return rows
 
 
-def schema_index(headers: dict[str, str], key: str) -> int:
+def _column(headers: dict[str, str], key: str) -> int:
     """Position of canonical column ``key`` in a published header order."""
     return list(headers).index(key)
 
