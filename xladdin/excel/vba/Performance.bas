@@ -22,7 +22,7 @@ Sub ExportForLeadership(control As IRibbonControl)
 End Sub
 
 Sub ImportFunctions(control As IRibbonControl)
-    ' Registers WORKDAYS45, WORKDAYSBETWEEN and WORKDAYSDUE (UDF_MODULES on the xlwings.conf
+    ' Registers WORKDAYS45, WORKDAYSBETWEEN and WORKDAYSDUE ("UDF Modules" on the xlwings.conf
     ' sheet). Needs File > Options > Trust Center > "Trust access to the VBA project object model".
     On Error GoTo Failed
     Application.Run ADDIN & "ImportPythonUDFs"
