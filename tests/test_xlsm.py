@@ -1,0 +1,199 @@
+"""workbooks/performance.xlsm: built from text sources, checked without Excel.
+
+Checks, each by a reader that is not the writer: olevba reads every VBA module
+back from the .xlsm; ElementTree parses the ribbon; every onAction has a
+``Sub X(control As IRibbonControl)``; LibreOffice opens the file headless and
+imports the VBA module into its Basic library; the ribbon relationship is
+restored after an openpyxl round trip.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import openpyxl
+import pytest
+
+from tests.oracle import soffice_path
+from xladdin.errors import WorkbookError
+from xladdin.io.safe_save import save_atomically
+from xladdin.io.xlsm import (
+    CUSTOM_UI,
+    CUSTOM_UI_PART,
+    VBA_PART,
+    build_workbook,
+    reinject_ribbon,
+    ribbon_target,
+    vba_sources,
+)
+
+with warnings.catch_warnings():  # oletools 0.60 uses pyparsing names deprecated since 3.0
+    warnings.simplefilter("ignore")
+    from oletools.olevba import VBA_Parser
+
+NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+# Element names of the 2009/07 customui schema (MS-CUSTOMUI2, section 2.3), so a typo such
+# as <buton> is caught; Excel rejects the whole ribbon on one unknown element.
+KNOWN_ELEMENTS = {
+    "customUI", "commands", "command", "ribbon", "qat", "sharedControls", "documentControls",
+    "contextualTabs", "tabSet", "tabs", "tab", "group", "box", "buttonGroup", "button",
+    "toggleButton", "checkBox", "editBox", "comboBox", "dropDown", "gallery", "menu",
+    "dynamicMenu", "splitButton", "labelControl", "separator", "menuSeparator",
+    "dialogBoxLauncher", "item", "control", "backstage", "contextMenus", "contextMenu",
+}  # fmt: skip
+# Attributes of CT_Button (MS-CUSTOMUI2 2.3.2) that the Performance tab may use.
+BUTTON_ATTRIBUTES = {
+    "id", "idQ", "idMso", "tag", "onAction", "enabled", "getEnabled", "image", "imageMso",
+    "getImage", "label", "getLabel", "keytip", "getKeytip", "screentip", "getScreentip",
+    "supertip", "getSupertip", "description", "getDescription", "insertAfterMso",
+    "insertBeforeMso", "insertAfterQ", "insertBeforeQ", "visible", "getVisible", "size",
+    "getSize", "showLabel", "getShowLabel", "showImage", "getShowImage",
+}  # fmt: skip
+RIBBON_SUB = re.compile(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)", re.I | re.M)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return build_workbook(tmp_path_factory.mktemp("xlsm") / "performance.xlsm")
+
+
+def _modules_in(path: Path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def test_build_is_byte_identical(built, tmp_path):
+    again = build_workbook(tmp_path / "again.xlsm")
+    assert again.read_bytes() == built.read_bytes()
+
+
+def test_olevba_reads_back_every_module_from_the_xlsm(built):
+    got = _modules_in(built)
+    sources = vba_sources()
+    assert set(sources) == {"Performance"}
+    for name, text in sources.items():
+        assert got[name] == text.replace("\n", "\r\n")
+
+
+def test_package_parts_and_types(built):
+    with zipfile.ZipFile(built) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+        wb_rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        assert z.read(CUSTOM_UI_PART) == CUSTOM_UI.read_bytes()
+        assert {i.date_time for i in z.infolist()} == {(2024, 11, 1, 0, 0, 0)}
+    assert names[0] == "[Content_Types].xml"
+    assert VBA_PART in names
+    assert 'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"' in types
+    assert 'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"' in types
+    assert 'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"' in wb_rels
+    assert ribbon_target(built) == CUSTOM_UI_PART
+
+
+def test_workbook_sheets_and_xlwings_conf(built):
+    wb = openpyxl.load_workbook(built, keep_vba=True)
+    assert wb.sheetnames[0] == "Settings"
+    assert {"Team table", "Holidays", "xlwings.conf"} <= set(wb.sheetnames)
+    conf = wb["xlwings.conf"]
+    # xlwings reads A1 down and upper-cases keys: GetConfig("UDF MODULES") in its add-in.
+    assert [[c.value for c in row] for row in conf.iter_rows()] == [["UDF Modules", "xladdin.excel.udfs"]]
+    assert conf.sheet_state == "hidden"
+    assert wb.code_name == "ThisWorkbook"
+
+
+def test_every_onaction_has_a_ribbon_sub_and_the_ribbon_uses_known_controls():
+    root = ET.fromstring(CUSTOM_UI.read_bytes())
+    assert root.tag == NS + "customUI"
+    elements = list(root.iter())
+    assert {e.tag.removeprefix(NS) for e in elements} <= KNOWN_ELEMENTS
+    assert all(e.tag.startswith(NS) for e in elements)
+    ids = [e.get("id") for e in elements if e.get("id")]
+    assert len(ids) == len(set(ids))
+    for button in root.iter(NS + "button"):
+        assert set(button.attrib) <= BUTTON_ATTRIBUTES, button.get("id")
+        assert all(len(button.get(a, "")) <= 1024 for a in ("label", "screentip", "supertip"))
+    actions = {e.get("onAction") for e in elements if e.get("onAction")}
+    subs = {name for text in vba_sources().values() for name in RIBBON_SUB.findall(text)}
+    assert actions == {"Refresh", "BuildSpotlight", "ExportForLeadership", "ImportFunctions"}
+    assert actions <= subs
+
+
+def test_ribbon_survives_openpyxl_round_trip_after_reinject(built, tmp_path):
+    path = tmp_path / "saved.xlsm"
+    shutil.copyfile(built, path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb["Settings"]["H1"] = "touched"
+    wb.save(path)
+    # The pitfall (FINDINGS.md): openpyxl keeps the part but drops the relationship.
+    assert ribbon_target(path) is None
+    reinject_ribbon(path)
+    reinject_ribbon(path)  # idempotent
+    assert ribbon_target(path) == CUSTOM_UI_PART
+    with zipfile.ZipFile(path) as z:
+        assert z.read("_rels/.rels").decode().count("ui/extensibility") == 1
+        assert z.read(CUSTOM_UI_PART) == CUSTOM_UI.read_bytes()
+    assert _modules_in(path)["Performance"] == vba_sources()["Performance"].replace("\n", "\r\n")
+    assert openpyxl.load_workbook(path)["Settings"]["H1"].value == "touched"
+
+
+def test_reinject_as_the_after_save_hook_of_an_atomic_save(built, tmp_path):
+    path = tmp_path / "perf.xlsm"
+    shutil.copyfile(built, path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    save_atomically(wb, path, backup=False, after_save=reinject_ribbon)
+    assert ribbon_target(path) == CUSTOM_UI_PART
+
+
+def test_build_from_a_given_base_workbook(tmp_path):
+    base = tmp_path / "base.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Mine"
+    wb.active["A1"] = 42
+    wb.save(base)
+    out = build_workbook(tmp_path / "mine.xlsm", base)
+    back = openpyxl.load_workbook(out, keep_vba=True)
+    assert back.sheetnames == ["Mine", "xlwings.conf"]
+    assert back["Mine"]["A1"].value == 42
+    assert set(_modules_in(out)) == {"ThisWorkbook", "Performance"}
+
+
+def test_errors_are_named(tmp_path):
+    with pytest.raises(WorkbookError, match=r"perf\.xlsx: a workbook with macros must end in \.xlsm"):
+        build_workbook(tmp_path / "perf.xlsx")
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    with pytest.raises(WorkbookError, match=r"plain\.xlsx has no macros \(xl/vbaProject\.bin\)"):
+        reinject_ribbon(plain)
+    (tmp_path / "junk.xlsx").write_text("not a zip")
+    with pytest.raises(WorkbookError, match=r"junk\.xlsx is not a readable \.xlsx workbook"):
+        build_workbook(tmp_path / "x.xlsm", tmp_path / "junk.xlsx")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_the_xlsm_and_imports_the_vba_module(built, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [soffice_path(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", "ods", "--outdir", str(out), str(built)],
+        capture_output=True, text=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    ods = out / "performance.ods"
+    assert done.returncode == 0 and ods.exists(), done.stderr
+    with zipfile.ZipFile(ods) as z:
+        content = z.read("content.xml").decode()
+        # LibreOffice converts an Excel VBA module into a Basic module of the same name.
+        basic = z.read("Basic/VBAProject/Performance.xml").decode()
+    assert 'table:name="Settings"' in content
+    assert "Option VBASupport 1" in basic
+    for sub in ("Refresh", "BuildSpotlight", "ExportForLeadership", "ImportFunctions"):
+        assert f"Sub {sub}(control As IRibbonControl)" in basic
