@@ -54,7 +54,8 @@ def test_serials_that_are_not_dates_in_1900_system(serial):
 
 
 @pytest.mark.parametrize(
-    ("serial", "expected"), [(0.0, "1904-01-01"), (59.0, "1904-02-29"), (60.0, "1904-03-01"), (44033.0, "2024-07-22")]
+    ("serial", "expected"),
+    [(0.0, "1904-01-01"), (59.0, "1904-02-29"), (60.0, "1904-03-01"), (44033.0, "2024-07-22")],
 )
 def test_serials_1904_system_have_no_quirk(serial, expected):
     dates, status = serials_to_dates([serial], date1904=True)
@@ -108,8 +109,8 @@ def test_the_1904_system_is_read_from_the_calling_workbook():
         Date1904 = True
 
     class Caller:
-        class sheet:  # noqa: N801
-            class book:  # noqa: N801
+        class sheet:
+            class book:
                 api = Api
 
     assert WORKDAYSDUE(44033.0, caller=Caller) == dt.date(2024, 9, 24)
@@ -127,7 +128,10 @@ def test_2d_ranges_keep_their_shape_and_a_single_end_broadcasts():
         [dt.date(2024, 9, 24), dt.date(2024, 9, 24)],
     ]
     # A flat list (a column without ndim=2) comes back as a column.
-    assert WORKDAYS45([D(2024, 7, 22), D(2024, 7, 22)], [D(2024, 9, 24), D(2024, 9, 25)]) == [[True], [False]]
+    assert WORKDAYS45([D(2024, 7, 22), D(2024, 7, 22)], [D(2024, 9, 24), D(2024, 9, 25)]) == [
+        [True],
+        [False],
+    ]
 
 
 def test_blanks():
@@ -142,11 +146,25 @@ def test_blanks():
 
 
 def test_bad_cells_give_short_text_for_that_cell_only():
-    start = [[D(2024, 7, 22)], ["31/02/2024"], [True], [60.0], [D(1900, 3, 1)], [D(2024, 9, 25)], [D(2024, 7, 22)]]
+    start = [
+        [D(2024, 7, 22)],
+        ["31/02/2024"],
+        [True],
+        [60.0],
+        [D(1900, 3, 1)],
+        [D(2024, 9, 25)],
+        [D(2024, 7, 22)],
+    ]
     end = [[D(2024, 9, 24)], [D(2024, 9, 24)], [D(2024, 9, 24)], [D(2024, 9, 24)], [D(2024, 9, 24)],
            [D(2024, 9, 24)], ["soon"]]  # fmt: skip
     assert WORKDAYS45(start, end) == [
-        [True], ["#DATE? start"], ["#DATE? start"], ["#DATE? start"], ["#RANGE? start"], ["#END<START"], ["#DATE? end"]
+        [True],
+        ["#DATE? start"],
+        ["#DATE? start"],
+        ["#DATE? start"],
+        ["#RANGE? start"],
+        ["#END<START"],
+        ["#DATE? end"],
     ]
     assert WORKDAYSDUE([["x"], [D(2024, 7, 22)]], 46) == [["#DATE? start"], [dt.date(2024, 9, 25)]]
 
@@ -167,7 +185,8 @@ def test_closure_days_from_a_holidays_column_with_blanks():
     assert WORKDAYSBETWEEN(start, D(2024, 9, 24), holidays_sheet) == 43
     assert WORKDAYS45(start, D(2024, 9, 26), holidays_sheet) is True
     assert WORKDAYS45([[start], [start]], [[D(2024, 9, 24)], [None]], [["not a date"]]) == [
-        ["#DATE? closures"], ["#DATE? closures"]
+        ["#DATE? closures"],
+        ["#DATE? closures"],
     ]
 
 
@@ -212,7 +231,13 @@ def test_against_libreoffice_networkdays_and_workday(tmp_path):
     rng = random.Random(20241122)
     starts = [dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 366)) for _ in range(150)]
     # Hand-picked edges: weekend and bank-holiday starts, a start on the closure day.
-    starts += [dt.date(2024, 7, 20), dt.date(2024, 8, 26), dt.date(2024, 3, 29), CLOSURE, dt.date(2024, 12, 24)]
+    starts += [
+        dt.date(2024, 7, 20),
+        dt.date(2024, 8, 26),
+        dt.date(2024, 3, 29),
+        CLOSURE,
+        dt.date(2024, 12, 24),
+    ]
     pairs = [(s, s + dt.timedelta(days=rng.randrange(1, 90))) for s in starts]
     lo = libreoffice_workdays(pairs, BANK_HOLIDAYS + [CLOSURE], workdir=tmp_path)
 

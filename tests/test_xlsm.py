@@ -9,6 +9,7 @@ restored after an openpyxl round trip.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -55,7 +56,10 @@ BUTTON_ATTRIBUTES = {
     "insertBeforeMso", "insertAfterQ", "insertBeforeQ", "visible", "getVisible", "size",
     "getSize", "showLabel", "getShowLabel", "showImage", "getShowImage",
 }  # fmt: skip
-RIBBON_SUB = re.compile(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)", re.I | re.M)
+RIBBON_SUB = re.compile(
+    r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +97,17 @@ def test_package_parts_and_types(built):
         assert {i.date_time for i in z.infolist()} == {(2024, 11, 1, 0, 0, 0)}
     assert names[0] == "[Content_Types].xml"
     assert VBA_PART in names
-    assert 'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"' in types
-    assert 'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"' in types
-    assert 'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"' in wb_rels
+    assert (
+        'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"'
+        in types
+    )
+    assert (
+        'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"' in types
+    )
+    assert (
+        'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"'
+        in wb_rels
+    )
     assert ribbon_target(built) == CUSTOM_UI_PART
 
 
@@ -105,7 +117,9 @@ def test_workbook_sheets_and_xlwings_conf(built):
     assert {"Team table", "Holidays", "xlwings.conf"} <= set(wb.sheetnames)
     conf = wb["xlwings.conf"]
     # xlwings reads A1 down and upper-cases keys: GetConfig("UDF MODULES") in its add-in.
-    assert [[c.value for c in row] for row in conf.iter_rows()] == [["UDF Modules", "xladdin.excel.udfs"]]
+    assert [[c.value for c in row] for row in conf.iter_rows()] == [
+        ["UDF Modules", "xladdin.excel.udfs"]
+    ]
     assert conf.sheet_state == "hidden"
     assert wb.code_name == "ThisWorkbook"
 
@@ -167,7 +181,9 @@ def test_build_from_a_given_base_workbook(tmp_path):
 
 
 def test_errors_are_named(tmp_path):
-    with pytest.raises(WorkbookError, match=r"perf\.xlsx: a workbook with macros must end in \.xlsm"):
+    with pytest.raises(
+        WorkbookError, match=r"perf\.xlsx: a workbook with macros must end in \.xlsm"
+    ):
         build_workbook(tmp_path / "perf.xlsx")
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
@@ -185,7 +201,7 @@ def test_libreoffice_opens_the_xlsm_and_imports_the_vba_module(built, tmp_path):
     done = subprocess.run(
         [soffice_path(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
          "--norestore", "--convert-to", "ods", "--outdir", str(out), str(built)],
-        capture_output=True, text=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False, capture_output=True, text=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)),
     )  # fmt: skip
     ods = out / "performance.ods"
     assert done.returncode == 0 and ods.exists(), done.stderr

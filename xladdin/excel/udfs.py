@@ -38,8 +38,11 @@ from xladdin.excel.convert import BAD, BLANK, OK, to_dates
 
 _CATEGORY = "xladdin working days"
 _MAX_DAYS = 1000
+_CLOSURES_DOC = "Optional: extra closure days, e.g. the Holidays sheet column."
 
 
+# err_to_str: xlwings otherwise passes an error cell (#N/A) as None, i.e. blank, which
+# would make WORKDAYS45 call a case "still open"; as text it is "#DATE? end".
 # No type hints on the UDFs: xlwings 0.37 turns a parameter's annotation into its
 # converter (xlwings/udfs.py, xlfunc), and ``Any`` is not one.
 # Docstrings and argument docs are what Excel's Function Wizard shows; xlwings cuts
@@ -47,10 +50,10 @@ _MAX_DAYS = 1000
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
-@xw.arg("end", ndim=2, doc="Completion date(s). Blank means still open.")
-@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
-def WORKDAYS45(start, end, closures=None, caller=None):  # noqa: N802 - Excel name
+@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end", ndim=2, err_to_str=True, doc="Completion date(s). Blank means still open.")
+@xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
+def WORKDAYS45(start, end, closures=None, caller=None):
     """TRUE if completed within 45 working days, FALSE if late, empty if end is blank.
 
     The start day is day 0, so completion ON the 45th working day is in time.
@@ -60,10 +63,10 @@ def WORKDAYS45(start, end, closures=None, caller=None):  # noqa: N802 - Excel na
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
-@xw.arg("end", ndim=2, doc="End date(s). Blank means still open (empty result).")
-@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
-def WORKDAYSBETWEEN(start, end, closures=None, caller=None):  # noqa: N802 - Excel name
+@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end", ndim=2, err_to_str=True, doc="End date(s). Blank means still open (empty result).")
+@xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
+def WORKDAYSBETWEEN(start, end, closures=None, caller=None):
     """Working days from start to end, the start day being day 0 (same day = 0).
 
     Equals NETWORKDAYS(start+1, end, holidays). Weekends and England & Wales
@@ -73,10 +76,10 @@ def WORKDAYSBETWEEN(start, end, closures=None, caller=None):  # noqa: N802 - Exc
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
 @xw.arg("days", doc="Optional: working days allowed (45 if left out).")
-@xw.arg("closures", ndim=2, doc="Optional: extra closure days, e.g. the Holidays sheet column.")
-def WORKDAYSDUE(start, days=45, closures=None, caller=None):  # noqa: N802 - Excel name
+@xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
+def WORKDAYSDUE(start, days=45, closures=None, caller=None):
     """Deadline: the 45th working day after start (format as a date); same as WORKDAY.
 
     Completion on this day is in time. Weekends and England & Wales bank
@@ -124,7 +127,15 @@ def _pairs(start: Any, end: Any, closures: Any, caller: Any, *, result: str) -> 
             ~_in_calendar(e, cal),
             e < s,
         ],
-        ["#DATE? start", "#DATE? end", "", "#DATE? start", "#RANGE? start", "#RANGE? end", "#END<START"],
+        [
+            "#DATE? start",
+            "#DATE? end",
+            "",
+            "#DATE? start",
+            "#RANGE? start",
+            "#RANGE? end",
+            "#END<START",
+        ],
         values,
     )
     return _result(out, start, end)
@@ -174,4 +185,3 @@ def _result(out: np.ndarray, *inputs: Any) -> Any:
     if out.shape == (1, 1) and all(not isinstance(v, (list, tuple, np.ndarray)) for v in inputs):
         return out[0, 0]
     return out.tolist()
-

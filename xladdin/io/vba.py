@@ -66,7 +66,7 @@ def normalise_source(name: str, source: str) -> str:
         text.encode("cp1252")
     except UnicodeEncodeError as exc:
         raise WorkbookError(
-            f"VBA module {name!r}: {text[exc.start:exc.end]!r} is not a Windows-1252 character; "
+            f"VBA module {name!r}: {text[exc.start : exc.end]!r} is not a Windows-1252 character; "
             "VBA source must be plain text (use straight quotes and ASCII dashes)."
         ) from None
     return text

@@ -78,7 +78,9 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
 
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsm":
-        raise WorkbookError(f"{out_path.name}: a workbook with macros must end in .xlsm; choose another name.")
+        raise WorkbookError(
+            f"{out_path.name}: a workbook with macros must end in .xlsm; choose another name."
+        )
     with tempfile.TemporaryDirectory(prefix="xladdin-xlsm-") as tmp:
         if base_xlsx is None:
             from xladdin.io.workbook import create_workbook
@@ -87,7 +89,9 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         try:
             wb = openpyxl.load_workbook(base_xlsx, rich_text=True)
         except Exception as exc:  # BadZipFile, KeyError, lxml errors...
-            raise WorkbookError(f"{Path(base_xlsx).name} is not a readable .xlsx workbook ({exc}).") from exc
+            raise WorkbookError(
+                f"{Path(base_xlsx).name} is not a readable .xlsx workbook ({exc})."
+            ) from exc
         if CONF_SHEET in wb.sheetnames:
             del wb[CONF_SHEET]
         conf = wb.create_sheet(CONF_SHEET)
@@ -136,7 +140,9 @@ def package_xlsm(
     if fixed_times and "docProps/core.xml" in parts:
         core = parts["docProps/core.xml"].decode("utf-8")
         core = re.sub(
-            r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{FIXED_DOC_TIME}\g<3>", core
+            r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+            rf"\g<1>{FIXED_DOC_TIME}\g<3>",
+            core,
         )
         parts["docProps/core.xml"] = core.encode("utf-8")
     _write_parts(Path(out_path), parts)
@@ -228,7 +234,9 @@ def _content_types(xml: bytes) -> bytes:
             node.set("ContentType", XLSM_MAIN)
         if node.get("PartName") == "/" + VBA_PART:
             root.remove(node)
-    ET.SubElement(root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE)
+    ET.SubElement(
+        root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE
+    )
     if not any(n.get("Extension") == "xml" for n in root):
         ET.SubElement(root, f"{{{_CT_NS}}}Default", Extension="xml", ContentType="application/xml")
     return _xml(root)
@@ -244,7 +252,9 @@ def _check_custom_ui(custom_ui: bytes) -> None:
     try:
         root = ET.fromstring(custom_ui)
     except ET.ParseError as exc:
-        raise WorkbookError(f"customUI14.xml is not well-formed XML ({exc}); fix the ribbon source.") from None
+        raise WorkbookError(
+            f"customUI14.xml is not well-formed XML ({exc}); fix the ribbon source."
+        ) from None
     if root.tag != "{http://schemas.microsoft.com/office/2009/07/customui}customUI":
         raise WorkbookError(
             f"customUI14.xml: the root is {root.tag}, not customUI in the 2009/07 customui namespace."
