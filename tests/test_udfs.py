@@ -166,6 +166,8 @@ def test_bad_cells_give_short_text_for_that_cell_only():
         ["#END<START"],
         ["#DATE? end"],
     ]
+    # xlwings passes error cells as their text (err_to_str=True): not a blank, not open.
+    assert WORKDAYS45(D(2024, 7, 22), "#N/A") == "#DATE? end"
     assert WORKDAYSDUE([["x"], [D(2024, 7, 22)]], 46) == [["#DATE? start"], [dt.date(2024, 9, 25)]]
 
 
@@ -184,6 +186,9 @@ def test_closure_days_from_a_holidays_column_with_blanks():
     assert WORKDAYSDUE(start, 45, holidays_sheet) == dt.date(2024, 9, 26)
     assert WORKDAYSBETWEEN(start, D(2024, 9, 24), holidays_sheet) == 43
     assert WORKDAYS45(start, D(2024, 9, 26), holidays_sheet) is True
+    # The workbook's "closures" name has a description column: only the first column counts.
+    named = [[D(2024, 9, 2), "INSET day"], [None, None], ["03/09/2024", "Office move"]]
+    assert WORKDAYSDUE(start, 45, named) == dt.date(2024, 9, 26)
     assert WORKDAYS45([[start], [start]], [[D(2024, 9, 24)], [None]], [["not a date"]]) == [
         ["#DATE? closures"],
         ["#DATE? closures"],

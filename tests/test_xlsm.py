@@ -122,6 +122,8 @@ def test_workbook_sheets_and_xlwings_conf(built):
     ]
     assert conf.sheet_state == "hidden"
     assert wb.code_name == "ThisWorkbook"
+    names = [ws.sheet_properties.codeName for ws in wb.worksheets]
+    assert names == [f"Sheet{i}" for i in range(1, len(names) + 1)]
 
 
 def test_every_onaction_has_a_ribbon_sub_and_the_ribbon_uses_known_controls():

@@ -34,11 +34,11 @@ import xlwings as xw
 
 from xladdin.core.calendar import WorkingCalendar, get_calendar
 from xladdin.core.workdays import timeliness
-from xladdin.excel.convert import BAD, BLANK, OK, to_dates
+from xladdin.excel.convert import BAD, BLANK, OK, as_2d, to_dates
 
 _CATEGORY = "xladdin working days"
 _MAX_DAYS = 1000
-_CLOSURES_DOC = "Optional: extra closure days, e.g. the Holidays sheet column."
+_CLOSURES_DOC = "Optional: extra closure days, e.g. the name closures (Holidays sheet)."
 
 
 # err_to_str: xlwings otherwise passes an error cell (#N/A) as None, i.e. blank, which
@@ -147,10 +147,15 @@ def _in_calendar(days: np.ndarray, cal: WorkingCalendar) -> np.ndarray:
 
 
 def _calendar(closures: Any, caller: Any) -> WorkingCalendar | None:
-    """England & Wales calendar plus the closure days in ``closures`` (blanks skipped); None if bad."""
+    """England & Wales calendar plus the dates in the first column of ``closures``; None if one is bad.
+
+    Blank cells are skipped, so a whole Holidays column (or the workbook's
+    ``closures`` name, date and description columns) can be passed.
+    """
     if closures is None:
         return get_calendar()
-    days, status = to_dates(closures, date1904=_date1904(caller))
+    # Only the first column: the workbook's "closures" name spans date and description.
+    days, status = to_dates(as_2d(closures)[:, :1], date1904=_date1904(caller))
     if (status == BAD).any():
         return None
     return get_calendar(closures=days[status == OK].astype(object).tolist())

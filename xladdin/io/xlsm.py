@@ -99,8 +99,13 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
             conf.cell(row=row, column=1, value=key)
             conf.cell(row=row, column=2, value=value)
         conf.sheet_state = "hidden"  # read by xlwings; unhide to change it
-        # The document module in vbaProject.bin is called ThisWorkbook; Excel matches it by code name.
+        # The document module in vbaProject.bin is called ThisWorkbook; Excel matches it by code
+        # name. Sheets get Sheet1, Sheet2... as XlsxWriter does when it adds a VBA project
+        # (Excel creates their empty document modules on first open).
         wb.code_name = "ThisWorkbook"
+        for number, ws in enumerate(wb.worksheets, start=1):
+            if not ws.sheet_properties.codeName:
+                ws.sheet_properties.codeName = f"Sheet{number}"
         plain = Path(tmp) / "plain.xlsx"
         wb.save(plain)
         package_xlsm(
