@@ -215,3 +215,24 @@ def test_libreoffice_opens_the_xlsm_and_imports_the_vba_module(built, tmp_path):
     assert "Option VBASupport 1" in basic
     for sub in ("Refresh", "BuildSpotlight", "ExportForLeadership", "ImportFunctions"):
         assert f"Sub {sub}(control As IRibbonControl)" in basic
+
+
+def test_a_headless_refresh_of_the_xlsm_keeps_macros_ribbon_and_conf(built, tmp_path):
+    from xladdin.io import workbook
+
+    path = tmp_path / "performance.xlsm"
+    shutil.copyfile(built, path)
+    demo = Path(__file__).resolve().parent.parent / "xladdin" / "data" / "demo"
+    result = workbook.refresh(
+        path,
+        assessments=demo / "list4_assessments.csv",
+        referrals=demo / "list3_referrals.csv",
+        audit=demo / "audit_tracker.csv",
+        month="2024-09",
+        after_save=reinject_ribbon,
+    )
+    assert result.rows["xl_team_table"] > 0
+    assert ribbon_target(path) == CUSTOM_UI_PART
+    assert _modules_in(path)["Performance"] == vba_sources()["Performance"].replace("\n", "\r\n")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert wb["xlwings.conf"]["B1"].value == "xladdin.excel.udfs"
