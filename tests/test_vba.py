@@ -8,6 +8,7 @@ it reads back byte-for-byte is one the MS-OVBA structures really hold.
 from __future__ import annotations
 
 import random
+import struct
 import warnings
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def test_a_missing_attribute_line_is_added(tmp_path):
     assert got["Tiny"] == 'Attribute VB_Name = "Tiny"\r\nSub Hello()\r\nEnd Sub\r\n'
 
 
-def test_the_office_library_is_referenced_for_iribboncontrol(tmp_path):
+def test_references_office_for_iribboncontrol_and_the_xlwings_addin(tmp_path):
     path = tmp_path / "vbaProject.bin"
     path.write_bytes(build_vba_project(vba_sources()))
     with olefile.OleFileIO(str(path)) as ole:
@@ -94,6 +95,16 @@ def test_the_office_library_is_referenced_for_iribboncontrol(tmp_path):
     # REFERENCEREGISTERED libid for MSO.DLL (Office 16.0 Object Library), MS-OVBA 2.3.4.2.2.5.
     assert b"{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in dir_stream
     assert b"stdole2.tlb" in dir_stream
+    # REFERENCEPROJECT (2.3.4.2.2.6) to the xlwings add-in, laid out as in xlwings' own
+    # quickstart.xlsm: name record, then 0x000E, size, absolute and relative libids, version.
+    at = dir_stream.index(b"x\x00l\x00w\x00i\x00n\x00g\x00s\x00") + 14
+    record_id, size, abs_len = struct.unpack_from("<HII", dir_stream, at)
+    absolute = dir_stream[at + 10 : at + 10 + abs_len]
+    (rel_len,) = struct.unpack_from("<I", dir_stream, at + 10 + abs_len)
+    relative = dir_stream[at + 14 + abs_len : at + 14 + abs_len + rel_len]
+    assert (record_id, size) == (0x000E, 4 + abs_len + 4 + rel_len + 6)
+    assert absolute.endswith(b"\\xlwings.xlam") and relative == rb"*\Cxlwings.xlam"
+    assert dir_stream.index(b"MSO.DLL") < at  # Office before the add-in (name lookup order)
 
 
 def test_build_is_reproducible_and_leaves_random_state_alone():

@@ -4,6 +4,8 @@ Attribute VB_Name = "Performance"
 '
 ' Each button runs one function of xladdin.excel.ribbon through RunPython from the
 ' xlwings add-in. Install the add-in once per PC with:  xlwings addin install
+' (The VBA project also references the add-in's project "xlwings": the UDF wrappers
+' that Import functions writes call its XLPy.CallUDF.)
 ' The Python side shows its own progress in the status bar and its own error messages.
 Option Explicit
 
