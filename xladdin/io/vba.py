@@ -203,6 +203,10 @@ def _write_with_ms_ovba(tmp: Path, texts: dict[str, str]) -> None:
 
     project = VbaProject()
     project.project_id = PROJECT_ID
+    # PROJECTwm (module names in MBCS and UTF-16, MS-OVBA 2.3.3), as Excel writes it.
+    project.include_projectwm()
+    # As Excel writes it after HelpContextID (MS-OVBA 2.3.1.13 ProjectVersionCompat32).
+    project.add_attribute("VersionCompatible32", "393222000")
     # The workbook's document module (Excel's Workbook class GUID), as ms-ovba's own CLI adds it.
     workbook = DocModule("ThisWorkbook")
     cls = tmp / "ThisWorkbook.cls"
