@@ -70,10 +70,11 @@ def _calendar(args: argparse.Namespace):
     return get_calendar(getattr(args, "region", "ENG"), closures)
 
 
-def _read(kind: str, args: argparse.Namespace, path: str):
+def _read(kind: str | None, args: argparse.Namespace, path: str):
     from xladdin.io import extracts
 
     reader = {
+        None: extracts.read_extract,
         "assessments": extracts.read_assessments,
         "referrals": extracts.read_referrals,
     }[kind]
@@ -182,10 +183,7 @@ def _note_excluded(extract) -> None:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    from xladdin.io import extracts
-
-    kind = args.kind or extracts.sniff_kind(args.extract)
-    extract = _read(kind, args, args.extract)
+    extract = _read(args.kind, args, args.extract)
     quality = extract.quality
     if args.format == "csv":
         sys.stdout.write(quality.to_csv(index=False, lineterminator="\n"))
