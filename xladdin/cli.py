@@ -246,6 +246,78 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_workbook(args: argparse.Namespace) -> int:
+    from xladdin.io.workbook import create_workbook
+
+    out = Path(args.path)
+    if out.exists() and not args.force:
+        raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
+    if out.suffix.lower() == ".xlsm":
+        from xladdin.io.xlsm import build_workbook
+
+        build_workbook(out)
+    else:
+        create_workbook(out)
+    sys.stdout.write(f"New performance workbook: {out}\n")
+    return 0
+
+
+def cmd_build_workbook(args: argparse.Namespace) -> int:
+    from xladdin.io.xlsm import build_workbook
+
+    out = build_workbook(Path(args.out), args.base)
+    sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from xladdin.io.workbook import refresh
+
+    path = Path(args.workbook)
+    after_save = None
+    if path.suffix.lower() == ".xlsm":
+        # openpyxl drops the customUI relationship on save (FINDINGS.md): put the ribbon back.
+        from xladdin.io.xlsm import reinject_ribbon
+
+        after_save = reinject_ribbon
+    try:
+        result = refresh(
+            path,
+            assessments=args.assessments,
+            referrals=args.referrals,
+            audit=args.audit,
+            month=args.month,
+            progress=_progress(sys.stderr),
+            after_save=after_save,
+        )
+    finally:
+        _end_progress(sys.stderr)
+    sys.stdout.write(f"Refreshed {result.path} for {result.month}.\n")
+    if result.summary:
+        sys.stdout.write(f"{result.summary}\n")
+    if result.backup:
+        sys.stdout.write(f"The previous version is kept as {result.backup}.\n")
+    return 0
+
+
+def cmd_spotlight(args: argparse.Namespace) -> int:
+    from xladdin.io.spotlight import write_spotlight
+
+    result = write_spotlight(Path(args.workbook), month=args.month, template=args.template)
+    sys.stdout.write(f"Spotlight written into {result}.\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from xladdin.io.export import export_for_leadership
+
+    result = export_for_leadership(Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None)
+    sys.stdout.write(f"Leadership export: {args.out}\n")
+    if args.pdf:
+        sys.stdout.write(f"PDF: {args.pdf}\n")
+    return 0 if result is None or result else 0
+
+
 # --- parser --------------------------------------------------------------------
 
 
@@ -305,6 +377,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=45, help="working days allowed (default 45)")
     _add_calendar_options(p)
     p.set_defaults(func=cmd_workdays)
+
+    p = sub.add_parser("new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_new_workbook)
+
+    p = sub.add_parser("refresh", help="refresh a performance workbook from its extracts")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--assessments", metavar="PATH", help="List 4 extract (default: from Settings)")
+    p.add_argument("--referrals", metavar="PATH", help="List 3 extract (default: from Settings)")
+    p.add_argument("--audit", metavar="PATH", help="audit tracker (default: from Settings)")
+    p.add_argument("--month", metavar="YYYY-MM", help="reporting month (default: from Settings)")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("spotlight", help="write the formatted Spotlight sheets into a workbook")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--month", metavar="YYYY-MM")
+    p.add_argument("--template", metavar="FILE", help="default: templates/spotlight.xlsx")
+    p.set_defaults(func=cmd_spotlight)
+
+    p = sub.add_parser("export", help="the leadership export: spotlight sheets only, values only")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="also a PDF (needs LibreOffice)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("build-workbook", help="build workbooks/performance.xlsm from the text sources")
+    p.add_argument("--out", default="workbooks/performance.xlsm", metavar="FILE.xlsm")
+    p.add_argument("--base", metavar="FILE.xlsx", help="start from this workbook (default: a new one)")
+    p.set_defaults(func=cmd_build_workbook)
 
     p = sub.add_parser("demo", help="build everything from the built-in demo data")
     p.add_argument("--out", default="demo-output", metavar="DIR", help="default: ./demo-output")
