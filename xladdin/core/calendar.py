@@ -15,6 +15,10 @@ is answered by array lookups (see ``workdays.py``):
   ``(s, e]`` are ``before[e + 1] - before[s + 1]``;
 * ``positions[k]``: the day index of the k-th working day (0-based), so the
   n-th working day after ``s`` is ``positions[before[s + 1] + n - 1]``.
+
+From these, two per-start tables are built on first use and kept
+(:meth:`WorkingCalendar.deadline_table`, :meth:`WorkingCalendar.in_time_table`),
+so that a deadline or an in-time flag for a million pairs is one gather.
 """
 
 from __future__ import annotations
@@ -88,10 +92,59 @@ class WorkingCalendar:
         #: positions[k] = day index of the k-th working day.
         self.positions = np.flatnonzero(working).astype(np.int32)
         self.size = n
+        #: upto[i] = working days in [base, base + i] (= before[i + 1]); int64 so that a
+        #: gather gives the engine's int64 results with no conversion pass.
+        self.upto = self.before[1:].astype(np.int64)
+        self._tables: dict[tuple[str, int], tuple[np.ndarray, int]] = {}
 
     def __repr__(self) -> str:
         extra = f", {len(self.closures)} closure days" if self.closures else ""
         return f"WorkingCalendar({self.region_name}{extra})"
+
+    def deadline_table(self, days: int) -> tuple[np.ndarray, int]:
+        """The deadline of every start at once: ``table[i]`` is the day index of the
+        ``days``-th working day after day ``i`` (Excel's ``WORKDAY(i, days)``).
+
+        Returns the table (int64, one entry per day of the calendar) and ``limit``:
+        only starts ``i < limit`` have a deadline inside the calendar (entries at
+        and after ``limit`` are meaningless). ``days == 0`` gives the start itself.
+        Tables are built once per ``days`` (about 0.3 ms) and kept.
+        """
+        key = ("deadline", days)
+        if key not in self._tables:
+            if days == 0:
+                self._tables[key] = (np.arange(self.size, dtype=np.int64), self.size)
+            else:
+                count = len(self.positions)
+                # The k-th working day after i (k >= 1) is positions[upto[i] + k - 1].
+                limit = int(np.searchsorted(self.upto, count - days, side="right"))
+                table = self.positions.astype(np.int64).take(self.upto + (days - 1), mode="clip")
+                self._tables[key] = (table, limit)
+        return self._tables[key]
+
+    def in_time_table(self, days: int, *, legacy: bool = False) -> np.ndarray:
+        """The in-time test of every start at once: an end ``e`` (day index, ``e >= i``)
+        is in time for a start ``i`` exactly when ``e < table[i]``.
+
+        Corrected counting (elapsed <= days) makes ``table[i]`` the (days + 1)-th
+        working day after ``i`` -- the 46th for 45 days, so a Saturday after a
+        Friday deadline is still in time (DOMAIN.md). Legacy counting
+        (``NETWORKDAYS(i, e) <= days``, which also counts a working start day)
+        is one working day earlier when ``i`` is a working day. Where that day
+        is past the end of the calendar, the entry is the calendar's size (every
+        end in the calendar is in time).
+        """
+        key = ("legacy" if legacy else "corrected", days)
+        if key not in self._tables:
+            k = self.upto + days
+            if legacy:
+                k = k - self.working
+            count = len(self.positions)
+            table = np.where(
+                k < count, self.positions.astype(np.int64).take(k, mode="clip"), self.size
+            )
+            self._tables[key] = (table, self.size)
+        return self._tables[key][0]
 
     def holidays_between(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
         """Bank holidays and closure days in ``[first, last]``, sorted, with their names."""
