@@ -1,0 +1,22 @@
+"""Reading and writing: extracts in (CSV/xlsx -> validated frames), workbooks out."""
+
+from xladdin.io.extracts import (
+    Extract,
+    cross_check,
+    read_assessments,
+    read_audit,
+    read_extract,
+    read_referrals,
+)
+from xladdin.io.mapping import ColumnMapping, load_mapping
+
+__all__ = [
+    "ColumnMapping",
+    "Extract",
+    "cross_check",
+    "load_mapping",
+    "read_assessments",
+    "read_audit",
+    "read_extract",
+    "read_referrals",
+]
