@@ -272,3 +272,18 @@ def test_scotland_changes_the_worked_example():
     assert working_days_between(D(2024, 7, 22), D(2024, 9, 24), calendar=sct) == 45
     assert working_days_between(D(2024, 8, 22), D(2024, 8, 30), calendar=sct) == 6
     assert working_days_between(D(2024, 8, 22), D(2024, 8, 30)) == 5
+
+
+def test_nanosecond_dates_with_times_are_floored_to_the_day_even_before_1970():
+    # datetime64[ns] before the 1970 epoch is negative: truncating toward zero instead of
+    # flooring would move 1969-12-31 12:00 to 1970-01-01. Hand count: Tue 30 and Wed 31 Dec
+    # 1969; then Thu 1 and Fri 2 Jan 1970 (New Year's Day became an English bank holiday
+    # only in 1974).
+    start = pd.Series(
+        pd.to_datetime(["1969-12-29 12:00", "1969-12-31 23:59"]), dtype="datetime64[ns]"
+    )
+    end = pd.Series(
+        pd.to_datetime(["1969-12-31 12:00", "1970-01-02 01:00"]), dtype="datetime64[ns]"
+    )
+    assert working_days_between(start, end).tolist() == [2.0, 2.0]
+    assert working_days_between(start[0], end[0]) == 2
