@@ -16,6 +16,7 @@ from xladdin import demo
 from xladdin.core import schema
 from xladdin.core.audit import AUDIT_SUMMARY_COLUMNS, audit_summary
 from xladdin.errors import XladdinError
+from xladdin.io.extracts import read_audit
 
 
 def _tracker(rows):
@@ -23,8 +24,7 @@ def _tracker(rows):
 
 
 def _shipped():
-    raw = pd.read_csv(demo.demo_paths()["audit"], skiprows=3, dtype=str, keep_default_na=False)
-    return raw.rename(columns={v: k for k, v in schema.AUDIT_HEADERS.items()})
+    return read_audit(demo.demo_paths()["audit"]).frame
 
 
 def test_shipped_tracker_gives_the_seed_summary_line_by_line():

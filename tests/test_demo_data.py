@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,6 +25,7 @@ from xladdin.core.measures import (
     usable,
 )
 from xladdin.core.workdays import networkdays, working_days_between
+from xladdin.io.extracts import cross_check, read_assessments, read_audit, read_referrals
 
 # The seed's September 2024 table (legacy counting), copied as printed, in its
 # order (case-insensitive by name): team, denominator, numerator, percent.
@@ -56,29 +56,14 @@ SEED_SEPTEMBER = [
     ("Total", 150, 100, 66.7),
 ]
 EXTRACT = pd.Timestamp("2024-10-31")
+HEADERS = {
+    "assessments": schema.ASSESSMENT_HEADERS,
+    "referrals": schema.REFERRAL_HEADERS,
+    "audit": schema.AUDIT_HEADERS,
+}
 
 
-# --- reading (pandas directly, until xladdin.io.extracts lands) -------------------
-
-
-def _read(path, headers, dates, duplicate_key, title_rows=2):
-    """Canonical frame with ``problem`` set by the issue's validation rules."""
-    raw = pd.read_csv(path, skiprows=title_rows, dtype=str, keep_default_na=False)
-    assert list(raw.columns) == list(headers.values())
-    frame = raw.rename(columns={v: k for k, v in headers.items()})
-    problem = pd.Series("", index=frame.index)
-    for column in dates:
-        text = frame[column].str.split(" ").str[0]  # "25/09/2024 16:35": time ignored
-        frame[column] = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
-        problem[(text != "") & frame[column].isna() & problem.eq("")] = "unreadable date"
-        problem[(frame[column] > EXTRACT) & problem.eq("")] = "future date"
-    problem[frame["team"].str.strip().eq("") & problem.eq("")] = "blank team"
-    if "authorised" in frame:
-        problem[(frame["authorised"] < frame["start"]) & problem.eq("")] = "authorised before start"
-    problem[frame.duplicated(duplicate_key) & problem.eq("")] = "duplicate"
-    frame["problem"] = problem
-    frame["source_row"] = frame.index + title_rows + 2
-    return frame
+# --- reading, through the project's own extract readers ----------------------------
 
 
 @pytest.fixture(scope="module")
@@ -87,30 +72,27 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def assessments(files):
-    return _read(
-        files["assessments"],
-        schema.ASSESSMENT_HEADERS,
-        schema.ASSESSMENT_DATES,
-        ["child_id", "start"],
-    )
+def extracts(files):
+    return {
+        "assessments": read_assessments(files["assessments"]),
+        "referrals": read_referrals(files["referrals"]),
+        "audit": read_audit(files["audit"]),
+    }
 
 
 @pytest.fixture(scope="module")
-def referrals(files):
-    return _read(
-        files["referrals"],
-        schema.REFERRAL_HEADERS,
-        schema.REFERRAL_DATES,
-        ["child_id", "referral_date", "source"],
-    )
+def assessments(extracts):
+    return extracts["assessments"].frame
 
 
 @pytest.fixture(scope="module")
-def audit(files):
-    raw = pd.read_csv(files["audit"], skiprows=3, dtype=str, keep_default_na=False)
-    assert list(raw.columns) == list(schema.AUDIT_HEADERS.values())
-    return raw.rename(columns={v: k for k, v in schema.AUDIT_HEADERS.items()})
+def referrals(extracts):
+    return extracts["referrals"].frame
+
+
+@pytest.fixture(scope="module")
+def audit(extracts):
+    return extracts["audit"].frame
 
 
 # --- the seed's figures ------------------------------------------------------------
@@ -175,27 +157,37 @@ def test_audit_tracker_gives_the_seed_percentages(audit):
 # --- the questionable rows ----------------------------------------------------------
 
 
-def test_questionable_rows_exist_in_september_and_elsewhere(assessments):
+def test_questionable_rows_are_flagged_and_kept_out(extracts, assessments):
+    quality = extracts["assessments"].quality
+    # Planted in xladdin/demo.py: two of each, one future date; the rest are clean.
+    assert quality["rule"].value_counts().to_dict() == {
+        "duplicate": 2,
+        "team": 2,
+        "date": 2,
+        "8608": 2,
+        "future": 1,
+    }
     flagged = assessments[assessments["problem"].ne("")]
-    reasons = set(flagged["problem"])
-    assert reasons == {
-        "duplicate",
-        "blank team",
-        "authorised before start",
-        "unreadable date",
-        "future date",
-    }
+    assert sorted(flagged["source_row"]) == sorted(quality["row"])
     september = flagged["authorised"].dt.to_period("M") == pd.Period("2024-09", "M")
-    assert september.sum() >= 3
-    assert set(flagged.loc[~september, "problem"]) >= {
-        "duplicate",
-        "blank team",
-        "authorised before start",
-        "unreadable date",
-    }
+    assert september.sum() >= 3  # a duplicate, a blank team, authorised before start
+    outside = set(quality.loc[quality["row"].isin(flagged.loc[~september, "source_row"]), "rule"])
+    assert outside >= {"duplicate", "team", "8608", "date"}
     # Counted naively (no validation), September would not match the seed.
     naive = assessment_timeliness(assessments.assign(problem=""), "2024-09", counting="legacy")
     assert naive.iloc[-1].completed > 150
+
+
+def test_referrals_quality_and_cross_checks(extracts):
+    assert extracts["referrals"].quality["rule"].value_counts().to_dict() == {
+        "team": 3,
+        "duplicate": 1,
+    }
+    assert extracts["assessments"].extract_date == dt.date(2024, 10, 31)  # from the title row
+    assert extracts["referrals"].extract_date == dt.date(2024, 10, 31)
+    # No warnings across the lists: start before referral (1103), NFA but assessed (8831).
+    assert cross_check(extracts["assessments"], extracts["referrals"]).empty
+    assert extracts["audit"].quality.empty
 
 
 def test_time_parts_on_some_authorisation_dates(files):
@@ -259,23 +251,39 @@ def test_regeneration_is_byte_identical_to_the_shipped_files(files):
 
 
 def test_title_rows_and_published_headers(files):
-    lines = files["assessments"].read_bytes().split(b"\r\n")
-    assert lines[0] == b"Annex A List 4: Assessments - extracted 31/10/2024"
-    assert lines[1] == b""
-    assert lines[2].decode() == ",".join(schema.ASSESSMENT_HEADERS.values())
-    first = files["referrals"].read_bytes().split(b"\r\n")[0]
-    assert first == b"Annex A List 3: Referrals - extracted 31/10/2024"
+    titles = {
+        "assessments": [b"Annex A List 4: Assessments - extracted 31/10/2024", b""],
+        "referrals": [b"Annex A List 3: Referrals - extracted 31/10/2024", b""],
+        "audit": [demo.AUDIT_TITLE.encode(), demo.AUDIT_NOTE.encode(), b""],
+    }
+    for key, lines in titles.items():
+        text = files[key].read_bytes().split(b"\r\n")
+        assert text[: len(lines)] == lines
+        # All the published headers, in the published order (csv quotes none of them).
+        assert text[len(lines)].decode() == ",".join(HEADERS[key].values())
 
 
-def test_no_real_looking_child_data(assessments, referrals, files):
-    for frame in (assessments, referrals):
-        assert frame["child_id"].str.fullmatch(r"DEMO\d{6}").all()
-        assert (frame["date_of_birth"] < EXTRACT).all()
-    workers = set(assessments["worker"]) - {""}
-    assert all(w.split()[0] in demo._FIRST and w.split()[1] in demo._LAST for w in workers)
-    assert "Child" not in files["audit"].read_text(encoding="utf-8")  # no child IDs in the tracker
+def _raw(path, title_rows):
+    """Every column of a demo file as text (the readers keep only the columns they need)."""
+    return pd.read_csv(path, skiprows=title_rows, dtype=str, keep_default_na=False)
 
 
-def test_rows_are_few_thousand_at_most(assessments, referrals):
+def test_no_real_looking_child_data(files):
+    for key in ("assessments", "referrals"):
+        raw = _raw(files[key], 2)
+        assert raw["Child Unique ID"].str.fullmatch(r"DEMO\d{6}").all()
+        born = pd.to_datetime(raw["Date of Birth"], format="%d/%m/%Y")
+        assert (born < EXTRACT).all() and (born > pd.Timestamp("2005-01-01")).all()
+        workers = set(raw["Allocated Worker"]) - {""}
+        assert workers and all(
+            w.split()[0] in demo._FIRST and w.split()[1] in demo._LAST for w in workers
+        )
+    tracker = _raw(files["audit"], 3)
+    assert list(tracker.columns) == list(schema.AUDIT_HEADERS.values())  # no child or worker
+    assert tracker["Audit ID"].str.fullmatch(r"RRA-2024-\d{3}").all()
+
+
+def test_rows_are_few_thousand_at_most_and_use_the_seed_teams(assessments, referrals):
     assert len(assessments) < 3000 and len(referrals) < 5000
-    assert np.isin(assessments["team"].unique(), list(demo.TEAMS) + [""]).all()
+    for frame in (assessments, referrals):
+        assert set(frame["team"].dropna().astype(str)) == set(demo.TEAMS)
