@@ -413,11 +413,15 @@ def cross_check_frames(
     """
     ah = {**ASSESSMENT_HEADERS, **(assessment_headers or {})}
     rh = {**REFERRAL_HEADERS, **(referral_headers or {})}
+    # Rows already kept out (duplicates, unreadable dates...) are listed once, not cross-checked.
+    a_ok = assessments["problem"] == "" if "problem" in assessments else True
+    r_ok = referrals["problem"] == "" if "problem" in referrals else True
     a = assessments.loc[
-        assessments["start"].notna() & assessments["child_id"].notna(), ["child_id", "start", "source_row"]
+        assessments["start"].notna() & assessments["child_id"].notna() & a_ok,
+        ["child_id", "start", "source_row"],
     ].copy()
     r = referrals.loc[
-        referrals["referral_date"].notna() & referrals["child_id"].notna(),
+        referrals["referral_date"].notna() & referrals["child_id"].notna() & r_ok,
         ["child_id", "referral_date", "source_row"] + (["nfa"] if "nfa" in referrals else []),
     ].copy()
     if len(a) == 0 or len(r) == 0:

@@ -275,6 +275,11 @@ def _read_csv(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
         raise _not_a_table(name, spec, "no header row found")
     header = rows[idx]
     positions = _match_columns(header, spec, name, "")
+    if complete and not any(ln.strip(" \t,;|\ufeff") for ln in _split_lines(text, True)[idx + 1:]):
+        raise ExtractError(
+            f"{name}: has a header row (row {idx + 1}) but no data rows. "
+            "Re-run the extract for the right period."
+        )
     if progress:
         progress(f"Reading {name} ({size / 1e6:,.1f} MB)")
     usecols = sorted(positions.values())
@@ -370,8 +375,8 @@ def parse_dates(values: pd.Series, *, date_format: str = "%d/%m/%Y") -> tuple[pd
     Each distinct value is parsed once, so a million rows of a few thousand
     distinct dates take milliseconds. Blank is NaT and not unreadable.
     """
-    # Fast path: one vectorised strptime over the whole column (pandas caches repeats).
-    if pd.api.types.is_string_dtype(values) or values.dtype == object:
+    # Fast path (CSV): one vectorised strptime over the whole column (pandas caches repeats).
+    if isinstance(values.dtype, pd.StringDtype):
         try:
             fast = pd.to_datetime(values, format=date_format, errors="coerce")
         except (TypeError, ValueError):
@@ -495,7 +500,7 @@ def _read(
                 parts.append(q._rows(
                     tmp, bad, file=name, column=label[canon], value=full, rule="date",
                     problem=f"unreadable {label[canon]}",
-                    reason=f"{label[canon]} is not a date (expected day/month/year, "
+                    reason=f"{label[canon]} is not a date (expected a date such as "
                     f"{dt.date(2024, 9, 25).strftime(spec.date_format)}). Kept out of the rate: "
                     "correct it on the source system.",
                 ))
@@ -536,7 +541,7 @@ def _strip_categories(s: pd.Series) -> pd.Series:
     new = cats.str.strip()
     if new.equals(cats) and not (new == "").any():
         return s
-    uniq, inv = pd.factorize(pd.Series(new).where(new != "", None))
+    inv, uniq = pd.factorize(pd.Series(new).where(new != "", None))
     codes = s.cat.codes.to_numpy()
     new_codes = np.where(codes >= 0, inv[np.maximum(codes, 0)], -1)
     return pd.Series(pd.Categorical.from_codes(new_codes, categories=uniq), index=s.index)
