@@ -15,7 +15,14 @@ import pandas as pd
 import pytest
 
 from xladdin.errors import ExtractError
-from xladdin.io import Extract, cross_check, read_assessments, read_audit, read_extract, read_referrals
+from xladdin.io import (
+    Extract,
+    cross_check,
+    read_assessments,
+    read_audit,
+    read_extract,
+    read_referrals,
+)
 from xladdin.io.extracts import normalise_header, parse_dates
 
 DATA = Path(__file__).parent / "data"

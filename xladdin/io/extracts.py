@@ -287,10 +287,11 @@ def _read_csv(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
     dtype = {p: ("category" if by_pos[p] in spec.categorical else str) for p in usecols}
     # Positional columns (names=range) so repeated or odd headers cannot confuse pandas;
     # index_col=False copes with a trailing separator on every line.
-    kwargs: dict[str, Any] = dict(
-        sep=delim, header=None, skiprows=idx + 1, names=list(range(len(header))), usecols=usecols,
-        index_col=False, dtype=dtype, skip_blank_lines=False, engine="c",
-    )
+    kwargs: dict[str, Any] = {
+        "sep": delim, "header": None, "skiprows": idx + 1, "names": list(range(len(header))),
+        "usecols": usecols, "index_col": False, "dtype": dtype, "skip_blank_lines": False,
+        "engine": "c",
+    }
     try:
         try:
             body = pd.read_csv(path, encoding=encoding, **kwargs)
@@ -308,13 +309,22 @@ def _read_csv(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
     return _Table(body, source_row, [str(c) for c in header], positions, rows[:idx])
 
 
+def _calamine_errors() -> tuple[type[BaseException], ...]:
+    """What calamine raises for a damaged, encrypted or non-Excel file."""
+    import python_calamine as pc
+
+    return (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, OSError, ValueError)
+
+
 def _read_excel(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
     import python_calamine
 
     name = path.name
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for a damaged or non-Excel file
+    except python_calamine.PasswordError:
+        raise _not_a_table(name, spec, "it is password-protected; save an unprotected copy") from None
+    except _calamine_errors() as exc:
         raise _not_a_table(name, spec, f"it cannot be opened as a spreadsheet: {exc}") from None
     wanted = {normalise_header(h) for h in spec.headers.values()}
     best: tuple[int, int, str] = (-1, 0, "")
@@ -323,8 +333,8 @@ def _read_excel(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
             peek = book.get_sheet_by_name(sheet_name).to_python(
                 skip_empty_area=False, nrows=HEADER_SCAN_ROWS
             )
-        except Exception:  # a chart sheet or similar: nothing to read
-            continue
+        except _calamine_errors():  # a chart sheet or similar: nothing to read
+            peek = []
         idx, score = _find_header(peek, wanted)
         if score > best[1]:
             best = (idx, score, sheet_name)
@@ -650,7 +660,7 @@ def _peek_rows(path: Path) -> list[list[Any]]:
             for s in book.sheet_names:
                 out += book.get_sheet_by_name(s).to_python(nrows=HEADER_SCAN_ROWS)
             return out
-        except Exception:
+        except _calamine_errors():
             raise ExtractError(str(path)) from None
     text, _ = _decode_peek(raw, len(raw) < _PEEK_BYTES)
     lines = _split_lines(text, len(raw) < _PEEK_BYTES)[:HEADER_SCAN_ROWS]
