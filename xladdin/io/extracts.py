@@ -488,7 +488,7 @@ def _read(
         progress(f"Read {len(body):,} rows; checking data quality")
     headers = {c: table.header_cells[p].strip() for c, p in table.positions.items()}
     label = {**spec.headers, **headers}
-    if extract_date is None and kind != "audit":
+    if extract_date is None:
         extract_date = _title_date(table.title_rows) or dt.date.today()
     frame = pd.DataFrame(index=pd.RangeIndex(len(body)))
     parts = []
