@@ -259,3 +259,30 @@ def test_nothing_is_written_when_a_file_is_unusable(tmp_path):
     with pytest.raises(ExtractError):
         read_assessments(tmp_path / "x.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_windows_1252_character_beyond_the_first_bytes_falls_back(tmp_path):
+    # The first 256 KB are plain ASCII (so they decode as UTF-8); the "é" in
+    # Windows-1252 comes later and must still be read, not garbled or fatal.
+    head = "Child Unique ID,Continuous Assessment Start Date,Continuous Assessment Date of Authorisation,Allocated Team\n"
+    body = "C1,02/09/2024,20/09/2024,Team A\n" * 9000
+    path = tmp_path / "big.csv"
+    path.write_bytes((head + body + "C2,02/09/2024,20/09/2024,Team S\u00e9verin\n").encode("cp1252"))
+    ex = read_assessments(path, extract_date=dt.date(2024, 10, 31))
+    assert ex.rows == 9001
+    assert ex.frame["team"].iloc[-1] == "Team S\u00e9verin"
+    assert ex.frame["source_row"].iloc[-1] == 9002
+    # 8,999 copies of row 2, each listed once and pointing at row 2.
+    assert (ex.quality["rule"] == "duplicate").sum() == 8999
+
+
+def test_header_row_is_the_row_matching_most_headers(tmp_path):
+    path = tmp_path / "l4.csv"
+    path.write_text(
+        "Allocated Team report\nprinted by,Allocated Worker\n\n"
+        "Child Unique ID,Continuous Assessment Start Date,Continuous Assessment Date of Authorisation,"
+        "Allocated Team\nC1,02/09/2024,20/09/2024,Team A\n",
+        encoding="utf-8",
+    )
+    ex = read_assessments(path, extract_date=dt.date(2024, 10, 31))
+    assert ex.frame["source_row"].tolist() == [5]
