@@ -23,11 +23,13 @@ L4 = ("Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),"
 MESSY = [
     "Annex A List 4 - extracted 31/10/2024,,,,,,,,,,,",
     "",
-    "child unique id,gender,ethnicity,date of birth,age of child (years),"
-    "does the child have a disability,continuous assessment start date,"
-    "child seen during continuous assessment, Continuous Assessment Date of Authorisation ,"
-    "Was the child assessed as requiring LA children\u2019s social care support,"
-    "allocated team,allocated worker",
+    (
+        "child unique id,gender,ethnicity,date of birth,age of child (years),"
+        "does the child have a disability,continuous assessment start date,"
+        "child seen during continuous assessment, Continuous Assessment Date of Authorisation ,"
+        "Was the child assessed as requiring LA children\u2019s social care support,"
+        "allocated team,allocated worker"
+    ),
     "C001,a) Male,WBRI,01/02/2015,9,b) No,01/07/2024,03/07/2024,24/09/2024,a) Yes,Team S\u00e9verin,Worker A",   # 4
     "C002,b) Female,WBRI,03/03/2012,12,b) No,22/07/2024,23/07/2024,25/09/2024 16:35,a) Yes,Team S\u00e9verin,Worker B",  # 5
     "",                                                                                                    # 6
@@ -55,8 +57,11 @@ BOM = [
 # List 3, UTF-8 (no BOM), title row, coded sources and NFA flags.
 L3 = [
     "Annex A List 3 - extracted 31/10/2024",
-    "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Date of referral,"
-    "Referral Source,Referral NFA?,Number of Referrals in Last 12 Months,Allocated Team,Allocated Worker",
+    (
+        "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Date of referral,"
+        "Referral Source,Referral NFA?,Number of Referrals in Last 12 Months,Allocated Team,"
+        "Allocated Worker"
+    ),
     "C001,a) Male,WBRI,01/02/2015,9,28/06/2024,q) 6: Police,b) No,1,Team S\u00e9verin,Worker A",   # 3
     "C002,b) Female,WBRI,03/03/2012,12,22/07/2024,a) 1: Individual,b) No,1,Team S\u00e9verin,Worker B",  # 4
     "C002,b) Female,WBRI,03/03/2012,12,22/07/2024,a) 1: Individual,b) No,1,Team S\u00e9verin,Worker B",  # 5 dup of 4

@@ -284,7 +284,12 @@ def _read_csv(path: Path, spec: _Spec, progress: Progress | None) -> _Table:
         progress(f"Reading {name} ({size / 1e6:,.1f} MB)")
     usecols = sorted(positions.values())
     by_pos = {p: c for c, p in positions.items()}
-    dtype = {p: ("category" if by_pos[p] in spec.categorical else str) for p in usecols}
+    # Dates as categories too: each distinct date text is then parsed once (and the C parser
+    # builds no million Python strings for them).
+    dtype = {
+        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str)
+        for p in usecols
+    }
     # Positional columns (names=range) so repeated or odd headers cannot confuse pandas;
     # index_col=False copes with a trailing separator on every line.
     kwargs: dict[str, Any] = {
@@ -385,6 +390,16 @@ def parse_dates(values: pd.Series, *, date_format: str = "%d/%m/%Y") -> tuple[pd
     Each distinct value is parsed once, so a million rows of a few thousand
     distinct dates take milliseconds. Blank is NaT and not unreadable.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Series(values.cat.categories.astype(object), dtype=object)
+        cats_parsed, cats_bad = parse_dates(cats.astype("str"), date_format=date_format)
+        codes = values.cat.codes.to_numpy()
+        has = codes >= 0
+        parsed = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+        parsed[has] = cats_parsed.to_numpy()[codes[has]]
+        bad = np.zeros(len(codes), dtype=bool)
+        bad[has] = cats_bad[codes[has]]
+        return pd.Series(parsed, index=values.index), bad
     # Fast path (CSV): one vectorised strptime over the whole column (pandas caches repeats).
     if isinstance(values.dtype, pd.StringDtype):
         try:
@@ -503,7 +518,7 @@ def _read(
             parsed, bad = parse_dates(body[canon], date_format=spec.date_format)
             frame[canon] = parsed
             if bad.any():
-                raw = body[canon][bad].map(_as_text).to_numpy(dtype=object)
+                raw = body[canon][bad].astype(object).map(_as_text).to_numpy(dtype=object)
                 tmp = pd.DataFrame({"source_row": source_row})
                 full = np.empty(len(body), dtype=object)
                 full[bad] = raw
