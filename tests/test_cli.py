@@ -114,6 +114,15 @@ def test_quality_lists_the_demo_problems(list4):
     assert all(r["file"] == "list4_assessments.csv" for r in rows)
 
 
+def test_quality_cross_checks_against_referrals(list4, list3):
+    out = run("quality", list4, "--referrals", list3, "--format", "csv").stdout
+    files = {r["file"] for r in csv.DictReader(io.StringIO(out))}
+    assert files == {"list4_assessments.csv", "list3_referrals.csv"}
+    proc = run("quality", list3, "--referrals", list3, check=False)
+    assert proc.returncode == 2
+    assert "list3_referrals.csv is not an assessments extract (List 4)" in proc.stderr
+
+
 def test_workdays_prints_elapsed_deadline_and_verdict():
     out = run("workdays", "22/07/2024", "24/09/2024").stdout
     assert "Elapsed working days: 45" in out

@@ -185,6 +185,19 @@ def _note_excluded(extract) -> None:
 def cmd_quality(args: argparse.Namespace) -> int:
     extract = _read(args.kind, args, args.extract)
     quality = extract.quality
+    if args.referrals:
+        from xladdin.io.extracts import cross_check
+
+        if extract.kind != "assessments":
+            raise XladdinError(
+                f"{extract.path.name} is not an assessments extract (List 4): "
+                "--referrals cross-checks a List 4 extract against a List 3 extract."
+            )
+        referrals = _read("referrals", args, args.referrals)
+        quality = pd.concat([quality, referrals.quality, cross_check(extract, referrals)], ignore_index=True)
+        where = f"{extract.path.name} and {referrals.path.name}"
+    else:
+        where = f"{extract.rows} rows of {extract.path.name}"
     if args.format == "csv":
         sys.stdout.write(quality.to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
@@ -193,7 +206,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{extract.path.name}: {extract.rows} rows, no data-quality problems.\n")
     else:
         sys.stdout.write(quality.to_string(index=False) + "\n")
-        sys.stdout.write(f"{len(quality)} problem(s) in {extract.rows} rows of {extract.path.name}.\n")
+        sys.stdout.write(f"{len(quality)} problem(s) in {where}.\n")
     return 0
 
 
@@ -367,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quality", help="the data-quality list of an extract")
     p.add_argument("extract", metavar="EXTRACT")
     p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
+    p.add_argument("--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
     p.set_defaults(func=cmd_quality)
