@@ -1,0 +1,130 @@
+"""Build templates/spotlight.xlsx, the look of the spotlight report.
+
+Run ``python templates/build_template.py`` to rebuild it; the output is committed.
+
+A user restyles the spotlight by editing ``spotlight.xlsx`` in Excel, not code:
+
+* sheet **Styles**: column A names a style, column B is a sample cell. The
+  spotlight copies the sample's font, fill, border, alignment and number
+  format. For ``council`` and ``strapline`` the sample's *text* is used too.
+  For ``chart_*`` the sample's fill colour is the chart colour.
+* sheet **Page**: its page setup (margins, orientation) and its header and
+  footer are copied to the spotlight. In the header/footer, ``{marking}``,
+  ``{council}``, ``{month}`` and ``{title}`` are replaced; ``&[Page]`` and
+  ``&[Pages]`` are Excel's page number and count. Column widths A:H are the
+  spotlight's column widths.
+
+Every font names its typeface: openpyxl writes no name otherwise, and
+LibreOffice then falls back to a serif font.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+OUT = Path(__file__).with_name("spotlight.xlsx")
+FONT = "Calibri"
+NAVY, TEAL, GREY = "1F4E79", "2E75B6", "595959"
+
+THIN = Side(style="thin", color="BFBFBF")
+RULE = Side(style="medium", color=NAVY)
+
+
+def solid(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+STYLES: list[tuple[str, str, dict]] = [
+    ("council", "Anytown Borough Council  |  Children & Learning",
+     {"font": Font(name=FONT, size=10, bold=True, color="FFFFFF"), "fill": solid(NAVY),
+      "alignment": Alignment(vertical="center", indent=1)}),
+    ("strapline", "Making a difference",
+     {"font": Font(name=FONT, size=10, italic=True, color="FFFFFF"), "fill": solid(NAVY),
+      "alignment": Alignment(horizontal="right", vertical="center", indent=1)}),
+    ("title", "Performance Spotlight Report",
+     {"font": Font(name=FONT, size=24, bold=True, color=NAVY), "alignment": Alignment(vertical="bottom")}),
+    ("subtitle", "Re-referrals & Assessment Timeliness",
+     {"font": Font(name=FONT, size=16, color=TEAL)}),
+    ("month", "September 2024", {"font": Font(name=FONT, size=14, bold=True, color=GREY)}),
+    ("heading", "Section heading",
+     {"font": Font(name=FONT, size=16, bold=True, color=NAVY), "border": Border(bottom=RULE),
+      "alignment": Alignment(vertical="bottom")}),
+    ("subheading", "Sub-heading", {"font": Font(name=FONT, size=12, bold=True, color=TEAL)}),
+    ("body", "Body text wraps across the page.",
+     {"font": Font(name=FONT, size=11), "alignment": Alignment(wrap_text=True, vertical="top")}),
+    ("bullet", "A bullet point", {"font": Font(name=FONT, size=11),
+                                  "alignment": Alignment(wrap_text=True, vertical="top", indent=2)}),
+    ("summary", "The summary sentence.",
+     {"font": Font(name=FONT, size=13, bold=True, color=NAVY), "fill": solid("DEEAF6"),
+      "alignment": Alignment(wrap_text=True, vertical="center", indent=1),
+      "border": Border(left=Side(style="thick", color=TEAL))}),
+    ("note", "A note in smaller type.",
+     {"font": Font(name=FONT, size=9, italic=True, color=GREY),
+      "alignment": Alignment(wrap_text=True, vertical="top")}),
+    ("contents", "Contents entry", {"font": Font(name=FONT, size=12, color="000000")}),
+    ("table_header", "Team/Locality",
+     {"font": Font(name=FONT, size=10, bold=True, color="FFFFFF"), "fill": solid(NAVY),
+      "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+      "border": Border(left=THIN, right=THIN, top=THIN, bottom=THIN)}),
+    ("table_body", "Jigsaw 1",
+     {"font": Font(name=FONT, size=10), "border": Border(left=THIN, right=THIN, top=THIN, bottom=THIN),
+      "alignment": Alignment(vertical="center")}),
+    ("table_total", "Total",
+     {"font": Font(name=FONT, size=10, bold=True), "fill": solid("D9E1F2"),
+      "border": Border(left=THIN, right=THIN, top=Side(style="medium", color=NAVY), bottom=THIN),
+      "alignment": Alignment(vertical="center")}),
+    ("rag_green", "Green", {"font": Font(name=FONT, size=10, color="006100"), "fill": solid("C6EFCE")}),
+    ("rag_amber", "Amber", {"font": Font(name=FONT, size=10, color="9C5700"), "fill": solid("FFEB9C")}),
+    ("rag_red", "Red", {"font": Font(name=FONT, size=10, color="9C0006"), "fill": solid("FFC7CE")}),
+    ("chart_bar", "Bars (fill colour)", {"font": Font(name=FONT, size=10), "fill": solid(TEAL)}),
+    ("chart_line", "Trend line (fill colour)", {"font": Font(name=FONT, size=10), "fill": solid(NAVY)}),
+    ("chart_target", "Target line (fill colour)", {"font": Font(name=FONT, size=10), "fill": solid("C00000")}),
+]
+
+WIDTHS = [30, 12, 11, 9, 9, 11, 9, 12]
+
+
+def build(out: Path = OUT) -> Path:
+    wb = Workbook()
+    page = wb.active
+    page.title = "Page"
+    page["A1"].value = "Page setup, header, footer and column widths of the spotlight (see Styles for the look)."
+    page["A1"].font = Font(name=FONT, size=11, italic=True)
+    for i, w in enumerate(WIDTHS):
+        page.column_dimensions["ABCDEFGH"[i]].width = w
+    page.page_setup.paperSize = page.PAPERSIZE_A4
+    page.page_setup.orientation = "portrait"
+    page.page_margins.left = page.page_margins.right = 0.5
+    page.page_margins.top = page.page_margins.bottom = 0.75
+    page.page_margins.header = page.page_margins.footer = 0.3
+    for part, text in ((page.oddHeader.left, "{marking}"), (page.oddHeader.right, "{council}"),
+                       (page.oddFooter.left, "{title}: {month}"),
+                       (page.oddFooter.center, "{marking}"),
+                       (page.oddFooter.right, "Page &[Page] of &[Pages]")):
+        part.text = text
+        part.font = f"{FONT},Bold" if text == "{marking}" else f"{FONT},Regular"
+        part.size = 9
+        part.color = "9C0006" if text == "{marking}" else GREY
+    styles = wb.create_sheet("Styles")
+    styles["A1"].value, styles["B1"].value = "Style", "Sample (edit its look; for council/strapline, its text)"
+    styles["A1"].font = styles["B1"].font = Font(name=FONT, size=11, bold=True)
+    styles.column_dimensions["A"].width = 16
+    styles.column_dimensions["B"].width = 60
+    for r, (key, sample, look) in enumerate(STYLES, start=2):
+        styles.cell(row=r, column=1, value=key).font = Font(name=FONT, size=11)
+        cell = styles.cell(row=r, column=2, value=sample)
+        for attr, value in look.items():
+            setattr(cell, attr, value)
+        styles.row_dimensions[r].height = max(18, (look["font"].size or 11) * 1.6)
+    wb.properties.creator = "xladdin"
+    wb.properties.lastModifiedBy = None
+    wb.save(out)
+    return out
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
