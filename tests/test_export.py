@@ -168,3 +168,16 @@ def test_export_refusals(built: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("XLADDIN_SOFFICE", raising=False)
     with pytest.raises(ExportError, match=r"LibreOffice is needed.*apt-get install libreoffice-calc-nogui"):
         export_for_leadership(built, tmp_path / "out.xlsx", pdf=tmp_path / "out.pdf")
+
+
+@needs_libreoffice
+def test_demo_outputs(tmp_path: Path) -> None:
+    from xladdin.io.demo_outputs import build_demo_outputs
+
+    made = build_demo_outputs(tmp_path / "demo", demo_paths())
+    assert {"workbook", "spotlight", "export", "pdf", "page_1", "page_7"} <= set(made)
+    assert "page_8" not in made
+    assert all(p.exists() and p.stat().st_size > 0 for p in made.values())
+    assert openpyxl.load_workbook(made["export"]).sheetnames == ["Spotlight"]
+    assert "Spotlight" not in openpyxl.load_workbook(made["workbook"]).sheetnames
+    assert not list((tmp_path / "demo").glob("*.bak.xlsx"))

@@ -201,12 +201,19 @@ def _paragraphs(page: Page, text: str, placeholder: str) -> None:
     if not text.strip():
         page.text(placeholder, "note")
         return
-    for para in text.split("\n"):
-        stripped = para.strip()
+    lines = [p.strip() for p in text.split("\n")]
+    for i, stripped in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
         if not stripped:
             page.gap(6)
         elif stripped[:1] in ("-", "•", "*") and stripped[1:2] == " ":
             page.text("•  " + stripped[2:].strip(), "bullet", pad=3)
+        elif stripped.startswith("#") or (
+            len(stripped) <= 60 and stripped[-1] not in ".:;,!?" and following[:2] in ("- ", "• ", "* ")
+        ):
+            # A short line over a list reads as its heading ("Domestic abuse"), as in the seed's action plan.
+            page.gap(4)
+            page.text(stripped.lstrip("#").strip(), "subheading", pad=4)
         else:
             page.text(stripped, "body")
 
@@ -303,7 +310,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     s = data.settings
     month = sheets.month_name(data.month)
     page = Page(ws, look)
-    team_header, team_rows = data.team[0], data.team[1:]
+    team_rows = data.team[1:]
     total = team_rows[-1] if team_rows else None
     differs = bool(total) and total[2] != total[5]
     other_name = "Legacy" if s.counting == "corrected" else "Corrected"
@@ -316,7 +323,9 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     page.text(month, "month", pad=6)
     page.gap(24)
     page.text(data.summary, "summary", pad=22)
-    page.gap(24)
+    page.gap(16)
+    _at_a_glance(page, data, team_rows)
+    page.gap(20)
     page.text("Contents", "heading", pad=10)
     contents_rows = {}
     sections = ["Re-referrals audit summary", "Re-referrals action plan", f"Assessment data for {month}",
@@ -391,7 +400,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     fmts[7] = sheets.POINTS
     first, last = _table(page, header, rows, fmts, rag_col=4, pct_col=3)
     _define(wb, "spot_team_table", ws, first, last, COLS)
-    team_first, team_last = first, last
+    team_first = first
     page.gap(6)
     note = (f"Target {s.target:g}%. RAG: green at or above the target, amber up to {s.amber_margin:g} points "
             f"below it, red further below. Denominator: assessments authorised in {month}; numerator: those "
@@ -447,6 +456,59 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
         ws.cell(row=r, column=COLS).value = starts[title]
     _page_setup(ws, look, data, page.row - 1)
     return ws
+
+
+def _at_a_glance(page: Page, data: SpotlightData, team_rows: list[list[Any]]) -> None:
+    """Headline figures on the cover: this month, last month and the target."""
+    s = data.settings
+    ws, look = page.ws, page.look
+    trend = data.trend[1:]
+    last_month = trend[-2] if len(trend) >= 2 else None
+    rows: list[tuple[str, Any, Any, Any, str]] = []
+    if team_rows:
+        total = team_rows[-1]
+        rows.append((f"Assessments completed within {s.days} working days", total[3],
+                     last_month[3] if last_month else None, s.target / 100, str(total[4] or "")))
+    if len(data.rereferrals) > 1:
+        rows.append(("Re-referrals within 12 months (% of referrals)", data.rereferrals[-1][3], None, None, ""))
+    audits = {str(r[0]).lower(): r for r in data.audit[1:]}
+    done = audits.get("audits completed")
+    if done:
+        rows.append(("Re-referral audits completed", done[3], None, None, ""))
+    if not rows:
+        return
+    header = ["At a glance", "", "", "", "This month", "Last month", "Target", "RAG"]
+    r = page.row
+    for j, text in enumerate(header, start=1):
+        look.apply(ws.cell(row=r, column=j), "table_header")
+        sheets_put(ws.cell(row=r, column=j), text or None)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+    ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", indent=1)
+    page.set_height(22)
+    for label, now, before, target, rag in rows:
+        r = page.row
+        values = [label, None, None, None, now, before, target, rag.capitalize() or None]
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=j)
+            look.apply(cell, "table_body")
+            sheets_put(cell, value)
+            if j >= 5:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            if j in (5, 6):
+                cell.number_format = "0.0%"
+            if j == 7:
+                cell.number_format = "0%"
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="center", indent=1)
+        if rag.lower() in ("green", "amber", "red"):
+            style = look.styles["rag_" + rag.lower()]
+            for j in (5, 8):
+                cell = ws.cell(row=r, column=j)
+                cell.fill = copy(style["fill"])
+                f = copy(cell.font)
+                f.color = copy(style["font"].color)
+                cell.font = f
+        page.set_height(20)
 
 
 def _reserve(page: Page, cm: float) -> None:
