@@ -4,13 +4,15 @@ The same ``(rows, seed)`` always gives the same bytes. Files look like the
 real thing and like ``xladdin/data/demo``: a title row with the extract date,
 a blank row, the published Annex A headers (``xladdin.core.schema``), dates as
 ``dd/mm/yyyy`` text in CSV and as real date cells in xlsx, coded values such
-as ``a) Yes``, and the team names of the seed report. About 5% of
-assessments are still open (no authorisation date).
+as ``a) Yes``, and the team names of the seed report. Assessments not yet
+authorised at the extract date are open (blank authorisation), plus 0.1%
+left open for years; 0.2% are authorised before their start and 0.1% have
+no team, for the data-quality checks to find.
 
 No child in these files is real: IDs are ``B`` plus digits, workers are
 ``Worker 17``.
 
-The xlsx writer is a small one of our own (shared strings, one date style),
+The xlsx writer is a small one of our own (shared strings, a style on every cell),
 because openpyxl needs 30-35 s for 100,000 rows (FINDINGS.md) and xlsxwriter
 is not a dependency. pandas (openpyxl) and calamine both read it back.
 """
@@ -65,7 +67,8 @@ def _assessment_columns(rng: np.random.Generator, n: int, first_id: int) -> dict
     # rate, DOMAIN.md): 45 working days are about 63 calendar days.
     took = np.clip(rng.gamma(6.0, 7.5, n).round(), 0, 400).astype("timedelta64[D]")
     authorised = start + took
-    still_open = (rng.random(n) < 0.05) | (authorised > np.datetime64(EXTRACT_DATE, "D"))
+    # Open at the extract date: the recent starts not yet authorised, and a few stragglers.
+    still_open = (authorised > np.datetime64(EXTRACT_DATE, "D")) | (rng.random(n) < 0.001)
     authorised[still_open] = np.datetime64("NaT")
     # A few rows the data-quality checks must catch, as in real extracts:
     # authorised before the start (CIN rule 8608) and a blank team.
@@ -203,16 +206,21 @@ _WORKBOOK_RELS = (
     "</Relationships>"
 )
 # Style 1 is built-in number format 14 (the locale's short date): readers turn it into a date.
+# Style 2 (thin borders) is on every other cell, as a report-tool export has: Excel writes a
+# style index on each cell, and so do we (and row spans), so readers do Excel's amount of work.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/>'
+    "<diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -254,6 +262,7 @@ def write_xlsx(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path
         + "</row>"
     )
     r = 3
+    spans = f"1:{len(letters)}"
     for columns in _chunks(kind, rows, seed):
         cells = []
         for canon in headers:
@@ -267,17 +276,17 @@ def write_xlsx(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path
                 cells.append([("s", sid(x)) if x else None for x in v])  # blank: no cell
         for values in zip(*cells):
             r += 1
-            parts = [f'<row r="{r}">']
+            parts = [f'<row r="{r}" spans="{spans}">']
             for c, cell in zip(letters, values):
                 if cell is None:
                     continue
                 t, x = cell
                 if t == "s":
-                    parts.append(f'<c r="{c}{r}" t="s"><v>{x}</v></c>')
+                    parts.append(f'<c r="{c}{r}" s="2" t="s"><v>{x}</v></c>')
                 elif t == "d":
                     parts.append(f'<c r="{c}{r}" s="1"><v>{x}</v></c>')
                 else:
-                    parts.append(f'<c r="{c}{r}"><v>{x}</v></c>')
+                    parts.append(f'<c r="{c}{r}" s="2"><v>{x}</v></c>')
             parts.append("</row>")
             lines.append("".join(parts))
     sheet = (
