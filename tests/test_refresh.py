@@ -239,3 +239,21 @@ def test_put_keeps_error_like_and_formula_like_text_as_text(tmp_path: Path) -> N
     back = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     assert [back.cell(row=r, column=1).value for r in range(1, 5)] == ["#N/A", "=1+1", "#DIV/0!", "okbell"]
     assert {back.cell(row=r, column=1).data_type for r in range(1, 5)} == {"s"}
+
+
+def test_an_xlsm_keeps_its_macros_and_ribbon_through_refresh_and_spotlight(tmp_path: Path) -> None:
+    from xladdin.io.spotlight import write_spotlight
+    from xladdin.io.xlsm import build_workbook, ribbon_target
+
+    path = build_workbook(tmp_path / "performance.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb["Settings"]["B12"].value = str(demo_paths()["assessments"])
+    wb.save(path)  # as an officer's save through openpyxl would: the ribbon is dropped here...
+    assert ribbon_target(path) is None
+    refresh(path, month="2024-09")  # ...and put back by refresh
+    assert ribbon_target(path) == "customUI/customUI14.xml"
+    write_spotlight(path)
+    assert ribbon_target(path) == "customUI/customUI14.xml"
+    with zipfile.ZipFile(path) as z:
+        assert "xl/vbaProject.bin" in z.namelist()
+    assert read_area(openpyxl.load_workbook(path), "xl_team_table")[-1][1:3] == [150, 114]

@@ -47,7 +47,7 @@ from xladdin.io import sheets
 from xladdin.io.safe_save import save_atomically
 from xladdin.io.settings import Settings, named_cell, read_settings
 from xladdin.io.template import Look, load_look
-from xladdin.io.workbook import load, read_area
+from xladdin.io.workbook import keep_ribbon, load, read_area
 
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
@@ -661,5 +661,5 @@ def write_spotlight(
     data = read_spotlight_data(wb, month)
     look = load_look(template)
     render(wb, data, look)
-    save_atomically(wb, path)
+    save_atomically(wb, path, after_save=keep_ribbon(path))
     return path

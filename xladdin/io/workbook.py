@@ -364,6 +364,16 @@ def read_closures(wb: Any) -> list[dt.date]:
     return out
 
 
+def keep_ribbon(path: Path) -> Callable[[Path], None] | None:
+    """For an .xlsm, the step that puts its ribbon back after openpyxl saved it (FINDINGS.md:
+    openpyxl keeps vbaProject.bin but drops the customUI relationship); None for .xlsx."""
+    if Path(path).suffix.lower() != ".xlsm":
+        return None
+    from xladdin.io.xlsm import reinject_ribbon
+
+    return reinject_ribbon
+
+
 def _resolve(value: str | Path | None, base: Path) -> Path | None:
     if value is None or str(value).strip() == "":
         return None
@@ -444,7 +454,7 @@ def refresh(
                                  month=the_month, calendar=calendar, refreshed_at=refreshed_at)
     say("Writing the workbook")
     rows = {name: write_area(wb, name, table) for name, table in tables.items()}
-    backup = save_atomically(wb, path, after_save=after_save)
+    backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
     say("Done")
     return RefreshResult(
         path=path, backup=backup, month=the_month, rows=rows,
