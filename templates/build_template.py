@@ -1,6 +1,7 @@
 """Build templates/spotlight.xlsx, the look of the spotlight report.
 
-Run ``python templates/build_template.py`` to rebuild it; the output is committed.
+Run ``python templates/build_template.py`` to rebuild it; the output is committed, with a
+copy in ``xladdin/data/templates/`` for installs without the source tree.
 
 A user restyles the spotlight by editing ``spotlight.xlsx`` in Excel, not code:
 
@@ -20,6 +21,8 @@ LibreOffice then falls back to a serif font.
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +30,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 OUT = Path(__file__).with_name("spotlight.xlsx")
+#: The copy shipped inside the package, for installs without the source tree.
+PACKAGED = Path(__file__).resolve().parents[1] / "xladdin" / "data" / "templates" / "spotlight.xlsx"
 FONT = "Calibri"
 NAVY, TEAL, GREY = "1F4E79", "2E75B6", "595959"
 
@@ -122,7 +127,11 @@ def build(out: Path = OUT) -> Path:
         styles.row_dimensions[r].height = max(18, (look["font"].size or 11) * 1.6)
     wb.properties.creator = "xladdin"
     wb.properties.lastModifiedBy = None
+    wb.properties.created = wb.properties.modified = dt.datetime(2024, 11, 1)
     wb.save(out)
+    if out == OUT:
+        PACKAGED.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, PACKAGED)
     return out
 
 

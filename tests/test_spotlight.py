@@ -185,3 +185,9 @@ def test_spotlight_needs_a_refresh_for_that_month(tmp_path: Path, built: Path) -
         write_spotlight(copy, month="2024-10")
     with pytest.raises(WorkbookError, match=r"Spotlight template .*nope.xlsx does not exist"):
         write_spotlight(copy, template=tmp_path / "nope.xlsx")
+
+
+def test_the_packaged_template_is_the_committed_one() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    assert (repo / "templates" / "spotlight.xlsx").read_bytes() == \
+        (repo / "xladdin" / "data" / "templates" / "spotlight.xlsx").read_bytes()
