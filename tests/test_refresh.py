@@ -226,6 +226,19 @@ def test_text_from_extracts_never_becomes_a_formula(tmp_path: Path) -> None:
         assert row[0].data_type == "s"
         if row[0].value[:1] in "=+-@":
             assert row[0].quotePrefix  # stays text if the officer edits it in Excel
+    # ...and through the spotlight and the leadership export.
+    from xladdin.io.export import export_for_leadership
+    from xladdin.io.spotlight import write_spotlight
+
+    write_spotlight(path)
+    out = export_for_leadership(path, tmp_path / "lead.xlsx", suppress=False).xlsx
+    for book in (path, out):
+        with zipfile.ZipFile(book) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert not re.search(rb"<(\w+:)?f[ >]", z.read(name)), (book, name)
+    lead = openpyxl.load_workbook(out)["Spotlight"]
+    assert set(INJECTIONS) <= {c.value for row in lead.iter_rows() for c in row}
 
 
 def test_put_keeps_error_like_and_formula_like_text_as_text(tmp_path: Path) -> None:

@@ -216,3 +216,20 @@ def test_refresh_needs_an_assessments_extract(tmp_path: Path) -> None:
     path = create_workbook(tmp_path / "empty.xlsx")
     with pytest.raises(WorkbookError, match=r"empty.xlsx: no assessments extract.*--assessments PATH"):
         refresh(path)
+
+
+def test_placements_for_the_live_excel_writer_match_what_openpyxl_wrote(refreshed: Path) -> None:
+    wb = openpyxl.load_workbook(refreshed)
+    tables = {
+        "xl_team_table": sheets.Table(sheets.team_header("corrected"), [["=Team", 1, 1, 1.0, "green", 1, 1.0, 0.0]]),
+        "xl_trend": sheets.Table(sheets.HEADERS["xl_trend"], []),
+    }
+    team, trend = sheets.placements(tables, quote_text=True)
+    assert (team.sheet, team.anchor, team.ref) == ("Team table", "A4", "$A$4:$H$5")
+    assert team.values[1][0] == "'=Team"  # Excel would parse =Team as a formula
+    assert team.formats[3] == "0.0%"
+    assert trend.ref == "$A$4:$E$4"
+    # The same references openpyxl's writer used for the refreshed workbook.
+    rows = len(read_area(wb, "xl_team_table"))
+    assert next(iter(wb.defined_names["xl_team_table"].destinations))[1] == sheets.area_ref("xl_team_table", rows)
+    assert sheets.split_anchor("AA12") == (12, 27) and sheets.column_letter(28) == "AB"

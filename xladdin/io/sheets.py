@@ -121,6 +121,57 @@ def team_header(counting: str) -> list[str]:
             f"{other} numerator", f"{other} %", "Change since last month"]
 
 
+def column_letter(index: int) -> str:
+    """1 -> "A", 27 -> "AA"."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def split_anchor(anchor: str) -> tuple[int, int]:
+    """``"G5"`` -> (row 5, column 7)."""
+    letters = anchor.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(anchor[len(letters):]), col
+
+
+def area_ref(name: str, rows: int) -> str:
+    """The absolute reference (``$A$4:$H$28``) of area ``name`` holding ``rows`` rows, header included."""
+    area = AREAS[name]
+    r0, c0 = split_anchor(area.anchor)
+    return f"${column_letter(c0)}${r0}:${column_letter(c0 + area.width - 1)}${r0 + max(rows, 1) - 1}"
+
+
+@dataclass
+class Placement:
+    """One generated block, ready for any writer (openpyxl on disk, or xlwings in live Excel)."""
+
+    name: str  # defined name to point at ``sheet!ref`` after writing
+    sheet: str
+    anchor: str
+    ref: str
+    values: list[list[Any]]
+    formats: dict[int, str]  # number format by column offset, for the data rows
+
+
+def placements(tables: dict[str, Table], *, quote_text: bool = False) -> list[Placement]:
+    """Where each table goes. With ``quote_text=True`` (for xlwings, where Excel parses what it is
+    given, as if typed), text starting with ``= + - @`` gets a leading apostrophe so it stays text."""
+    out = []
+    for name, table in tables.items():
+        area = AREAS[name]
+        values = table.values()
+        if quote_text:
+            values = [["'" + v if text_needs_quote(v) else v for v in row] for row in values]
+        out.append(Placement(name, area.sheet, area.anchor, area_ref(name, len(values)), values,
+                             dict(area.formats)))
+    return out
+
+
 def text_needs_quote(value: Any) -> bool:
     """True for text that a spreadsheet would take as a formula if typed (``= + - @``)."""
     return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")

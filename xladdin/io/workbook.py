@@ -80,14 +80,6 @@ def _anchor(area: sheets.Area) -> tuple[int, int]:
     return row, column_index_from_string(col)
 
 
-def area_ref(name: str, rows: int) -> str:
-    """The absolute reference of an area holding ``rows`` rows (header included)."""
-    area = AREAS[name]
-    r0, c0 = _anchor(area)
-    return (f"${get_column_letter(c0)}${r0}:"
-            f"${get_column_letter(c0 + area.width - 1)}${r0 + max(rows, 1) - 1}")
-
-
 def _define(wb: Any, name: str, sheet: str, ref: str) -> None:
     quoted = "'" + sheet.replace("'", "''") + "'"
     if name in wb.defined_names:
@@ -121,7 +113,7 @@ def write_area(wb: Any, name: str, table: Table) -> int:
             put(cell, value)
             if i and j in formats and cell.number_format != formats[j]:
                 cell.number_format = formats[j]
-    _define(wb, name, area.sheet, area_ref(name, len(values)))
+    _define(wb, name, area.sheet, sheets.area_ref(name, len(values)))
     return len(table.rows)
 
 
