@@ -203,12 +203,29 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
             header = sheets.team_header(settings.counting)
         write_area(wb, name, Table(header or [""], []))
     for ws in wb.worksheets:
-        ws.freeze_panes = None
+        _print_setup(ws, settings)
     wb["Team table"].freeze_panes = "B5"
     wb["Open assessments"].freeze_panes = "A5"
     wb["Data quality"].freeze_panes = "A5"
     save_atomically(wb, path)
     return path
+
+
+def _print_setup(ws: Any, settings: Settings) -> None:
+    """A4 landscape, fitted to the page width, with the marking in the header: internal sheets print too."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.left.text = settings.marking.replace("&", "&&")
+    ws.oddHeader.left.font = "Calibri,Bold"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+    if ws.title in ("Open assessments", "Data quality"):
+        ws.oddHeader.right.text = "INTERNAL: child-level data"
+        ws.print_title_rows = "4:4"
 
 
 def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
@@ -253,8 +270,9 @@ def _team_sheet(wb: Any) -> None:
     ws.conditional_formatting.add(
         f"A{first}:H{last}",
         FormulaRule(formula=[f'$A{first}="Total"'], font=styles.font(bold=True)))
-    ws["J4"].value = "RAG: green at or above the target; amber within the amber margin below it; red below."
-    ws["J4"].font = styles.NOTE_FONT
+    ws["A3"].value = ("RAG: green at or above the target; amber within the amber margin below it; red below. "
+                      "Change since last month is in percentage points.")
+    ws["A3"].font = styles.NOTE_FONT
 
 
 def _trend_sheet(wb: Any) -> None:
@@ -276,6 +294,8 @@ def _trend_sheet(wb: Any) -> None:
     chart.series[0].graphicalProperties.line.width = 28575
     chart.series[1].graphicalProperties.line.solidFill = "C00000"
     chart.series[1].graphicalProperties.line.dashStyle = "dash"
+    for series in chart.series:
+        series.smooth = False  # openpyxl's default is a smoothed line, which invents values between months
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     ws.add_chart(chart, "G4")
