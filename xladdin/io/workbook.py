@@ -358,22 +358,29 @@ def read_closures(wb: Any) -> list[dt.date]:
             continue
         min_col, min_row, _, max_row = range_boundaries(ref.replace("$", ""))
         for (cell,) in wb[sheet].iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=min_col):
-            v = cell.value
-            if v is None or (isinstance(v, str) and not v.strip()):
-                continue
-            if isinstance(v, dt.datetime):
-                out.append(v.date())
-            elif isinstance(v, dt.date):
-                out.append(v)
-            else:
-                try:
-                    out.extend(parse_closure_lines([str(v)], "closure day"))
-                except DateError:
-                    raise WorkbookError(
-                        f"{sheet} sheet, cell {cell.coordinate}: {v!r} is not a date. "
-                        "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
-                    ) from None
+            out.extend(closure_day(cell.value, f"{sheet} sheet, cell {cell.coordinate}"))
     return out
+
+
+def closure_day(value: Any, where: str) -> list[dt.date]:
+    """One closure-day cell as ``[date]``, or ``[]`` if blank (shared with the live-Excel reader).
+
+    Raises:
+        WorkbookError: naming ``where`` (e.g. "Holidays sheet, cell D7") when it is not a date.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, dt.datetime):
+        return [value.date()]
+    if isinstance(value, dt.date):
+        return [value]
+    try:
+        return parse_closure_lines([str(value)], "closure day")
+    except DateError:
+        raise WorkbookError(
+            f"{where}: {value!r} is not a date. "
+            "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
+        ) from None
 
 
 def keep_ribbon(path: Path) -> Callable[[Path], None] | None:
@@ -426,25 +433,63 @@ def refresh(
     Raises:
         WorkbookError, ExtractError, XladdinError: nothing was written.
     """
-    from xladdin.io import extracts as xio  # imported here: the extract readers are heavy-ish
-
     path = Path(path)
     say = progress or (lambda _msg: None)
     check_not_open(path)
     wb = load(path)
-    settings = read_settings(wb)
-    base = path.parent
+    tables, the_month, chosen = prepare_tables(
+        read_settings(wb), read_closures(wb), path.parent, assessments=assessments, referrals=referrals,
+        audit=audit, month=month, progress=progress, refreshed_at=refreshed_at, name=path.name)
+    say("Writing the workbook")
+    rows = {name: write_area(wb, name, table) for name, table in tables.items()}
+    backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
+    say("Done")
+    return RefreshResult(
+        path=path, backup=backup, month=the_month, rows=rows,
+        extracts=chosen,
+        summary=tables["xl_summary_suggestion"].header[0],
+    )
+
+
+def prepare_tables(
+    settings: Settings,
+    closures: list[dt.date],
+    base_dir: Path,
+    *,
+    assessments: Path | str | None = None,
+    referrals: Path | str | None = None,
+    audit: Path | str | None = None,
+    month: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    refreshed_at: dt.datetime | None = None,
+    name: str = "The workbook",
+) -> tuple[dict[str, Table], str, dict[str, Path]]:
+    """Choose the extracts and the month, read the extracts and build every generated table.
+
+    Shared by the headless refresh (openpyxl, the file) and the live-Excel one
+    (``xladdin.excel.live``, the open workbook); neither writes anything here.
+    Extracts given as arguments win over Settings (relative to the current
+    folder); Settings paths are relative to ``base_dir`` (the workbook's folder).
+
+    Returns:
+        ``(tables, month, extracts)``: tables by defined name, ``"YYYY-MM"``, and the paths read.
+
+    Raises:
+        WorkbookError, ExtractError, XladdinError: ``name`` is used in the messages.
+    """
+    from xladdin.io import extracts as xio  # imported here: the extract readers are heavy-ish
+
+    say = progress or (lambda _msg: None)
     chosen = {
-        "assessments": _resolve(assessments, Path.cwd()) or _resolve(settings.assessments, base),
-        "referrals": _resolve(referrals, Path.cwd()) or _resolve(settings.referrals, base),
-        "audit": _resolve(audit, Path.cwd()) or _resolve(settings.audit, base),
+        "assessments": _resolve(assessments, Path.cwd()) or _resolve(settings.assessments, base_dir),
+        "referrals": _resolve(referrals, Path.cwd()) or _resolve(settings.referrals, base_dir),
+        "audit": _resolve(audit, Path.cwd()) or _resolve(settings.audit, base_dir),
     }
     if chosen["assessments"] is None:
         raise WorkbookError(
-            f"{path.name}: no assessments extract. Type its path in Settings ('Assessments extract') "
+            f"{name}: no assessments extract. Type its path in Settings ('Assessments extract') "
             "or give --assessments PATH."
         )
-    closures = read_closures(wb)
     calendar = get_calendar(settings.region, closures)
     say(f"Reading {chosen['assessments'].name}")
     a = xio.read_assessments(chosen["assessments"])
@@ -464,12 +509,4 @@ def refresh(
     say("Calculating")
     tables = sheets.build_tables(assessments=a, referrals=r, audit=au, settings=settings,
                                  month=the_month, calendar=calendar, refreshed_at=refreshed_at)
-    say("Writing the workbook")
-    rows = {name: write_area(wb, name, table) for name, table in tables.items()}
-    backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
-    say("Done")
-    return RefreshResult(
-        path=path, backup=backup, month=the_month, rows=rows,
-        extracts={k: v for k, v in chosen.items() if v is not None},
-        summary=tables["xl_summary_suggestion"].header[0],
-    )
+    return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
