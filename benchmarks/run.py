@@ -1,6 +1,7 @@
 """xladdin's benchmark: each step against the naive way, measured in the same run (issue 5).
 
     python benchmarks/run.py [--rows N] [--quick] [--json FILE] [--data DIR] [--runs K]
+                             [--only engine,csv,xlsx,refresh,udf,national]
 
 It writes deterministic synthetic extracts (``synth.py``; cached in DIR,
 default ``$TMPDIR/xladdin-bench``), times every step and its baseline
@@ -48,6 +49,7 @@ from xladdin.core.calendar import get_calendar
 from xladdin.core.workdays import timeliness
 
 NOT_YET = "not available yet"
+STEPS = ("engine", "csv", "xlsx", "refresh", "udf", "national")
 
 
 @dataclass
@@ -516,8 +518,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data", type=Path, metavar="DIR", help="where synthetic extracts are cached"
     )
-    parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument(
+        "--only", metavar="STEPS", help=f"comma-separated subset of: {', '.join(STEPS)}"
+    )
     args = parser.parse_args(argv)
+    only = set(STEPS) if not args.only else {x.strip() for x in args.only.split(",")}
+    if only - set(STEPS):
+        parser.error(f"--only takes {', '.join(STEPS)}, not {', '.join(sorted(only - set(STEPS)))}")
 
     if args.quick:
         big, national, authorities = 2_000, 6_000, 3
@@ -526,77 +533,61 @@ def main(argv: list[str] | None = None) -> int:
         big, national, authorities = args.rows, args.national_rows, args.authorities
         runs, loop_sample, cell_sample = args.runs or 5, 20_000, 5_000
     small = max(big // 10, 100)
+    few = max(1, min(runs, 3))  # for rows whose baseline takes seconds per run
     data = args.data or Path(tempfile.gettempdir()) / "xladdin-bench"
     data.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-
-    print(f"Synthetic extracts in {data} (seeded; reused if present)", file=sys.stderr)
-    list4_csv = ensure(data / f"list4_{big}.csv", lambda p: synth.write_csv(p, "assessments", big))
-    list4_xlsx = ensure(
-        data / f"list4_{small}.xlsx", lambda p: synth.write_xlsx(p, "assessments", small)
-    )
-    list4_small = ensure(
-        data / f"list4_{small}.csv", lambda p: synth.write_csv(p, "assessments", small)
-    )
-    list3_small = ensure(
-        data / f"list3_{small}.csv", lambda p: synth.write_csv(p, "referrals", small)
-    )
     work = data / "work"
     work.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    print(f"Synthetic extracts in {data} (seeded; reused if present)", file=sys.stderr)
 
-    rows: list[Row] = []
+    def csv(kind: str, n: int) -> Path:
+        stem = "list4" if kind == "assessments" else "list3"
+        return ensure(data / f"{stem}_{n}.csv", lambda p: synth.write_csv(p, kind, n))
 
-    def step(name: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f} s] {name}", file=sys.stderr)
-
-    step("working-day engine")
-    _guarded(
-        rows,
-        lambda: engine_rows(big, min(loop_sample, big), max(runs, 5)),
-        Row(
-            "elapsed + deadline + in-time flag", f"{big:,} pairs", "numpy.busday_count", "faster", 2
-        ),
-    )
-    step("xladdin timeliness, CSV")
-    _guarded(
-        rows,
-        lambda: cli_csv_rows(list4_csv, big, runs),
-        Row("`xladdin timeliness` end to end", f"{big:,}-row CSV", "pandas.read_csv", "at most", 2),
-    )
-    step("xladdin timeliness, xlsx")
-    _guarded(
-        rows,
-        lambda: cli_xlsx_row(list4_xlsx, small, max(1, min(runs, 3))),
-        Row(
-            "`xladdin timeliness` end to end",
-            f"{small:,}-row xlsx",
-            "pandas.read_excel",
-            "faster",
-            8,
-        ),
-    )
-    step("xladdin refresh")
-    _guarded(
-        rows,
-        lambda: refresh_row(list4_small, list3_small, small, work, max(1, min(runs, 3))),
-        Row(
-            "`xladdin refresh`", f"{small:,}-row List 4 + List 3", "the reader alone", "at most", 3
-        ),
-    )
-    step("WORKDAYS45")
-    _guarded(
-        rows,
-        lambda: udf_row(small, min(cell_sample, small), runs),
-        Row("`WORKDAYS45` over a range pair", f"{small:,} x 1", "once per cell", "faster", 50),
-    )
-    if not args.skip_national:
-        step("national scale")
+    def national_data() -> Path:
         folder = data / f"national_{national}_{authorities}"
         synth.write_national(folder, national, authorities)  # reuses the files already there
-        _guarded(rows, lambda: national_rows(folder, national, authorities, work),
-                 Row("national: timeliness by authority, team, month", f"{national:,} rows", "",
-                     "completes", 0))  # fmt: skip
-    step("done")
+        return folder
+
+    plan: dict[str, tuple[Callable[[], list[Row] | Row], Row]] = {
+        "engine": (
+            lambda: engine_rows(big, min(loop_sample, big), max(runs, 5)),
+            Row("elapsed + deadline + in-time flag", f"{big:,} pairs", "busday_count", "faster", 2),
+        ),
+        "csv": (
+            lambda: cli_csv_rows(csv("assessments", big), big, runs),
+            Row("`xladdin timeliness` end to end", f"{big:,}-row CSV", "read_csv", "at most", 2),
+        ),
+        "xlsx": (
+            lambda: cli_xlsx_row(
+                ensure(data / f"list4_{small}.xlsx", lambda p: synth.write_xlsx(p, "assessments", small)),
+                small,
+                few,
+            ),
+            Row("`xladdin timeliness` end to end", f"{small:,}-row xlsx", "read_excel", "faster", 8),
+        ),
+        "refresh": (
+            lambda: refresh_row(csv("assessments", small), csv("referrals", small), small, work, few),
+            Row("`xladdin refresh`", f"{small:,}-row List 4 + 3", "the reader", "at most", 3),
+        ),
+        "udf": (
+            lambda: udf_row(small, min(cell_sample, small), runs),
+            Row("`WORKDAYS45` over a range pair", f"{small:,} x 1", "per cell", "faster", 50),
+        ),
+        "national": (
+            lambda: national_rows(national_data(), national, authorities, work),
+            Row("national: timeliness by authority, team, month", f"{national:,} rows", "",
+                "completes", 0),
+        ),
+    }  # fmt: skip
+    rows: list[Row] = []
+    for name in STEPS:
+        if name in only:
+            print(f"[{time.perf_counter() - started:6.1f} s] {name}", file=sys.stderr)
+            measure, fallback = plan[name]
+            _guarded(rows, measure, fallback)
+    print(f"[{time.perf_counter() - started:6.1f} s] done", file=sys.stderr)
 
     about = machine()
     print(
