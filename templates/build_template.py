@@ -10,7 +10,8 @@ A user restyles the spotlight by editing ``spotlight.xlsx`` in Excel, not code:
   format. For ``council`` and ``strapline`` the sample's *text* is used too.
   For ``chart_*`` the sample's fill colour is the chart colour.
 * sheet **Page**: its page setup (margins, orientation) and its header and
-  footer are copied to the spotlight. In the header/footer, ``{marking}``,
+  footer are copied to the spotlight, and so is any picture on it (the logo),
+  at the same cell, on the cover. In the header/footer, ``{marking}``,
   ``{council}``, ``{month}`` and ``{title}`` are replaced; ``&[Page]`` and
   ``&[Pages]`` are Excel's page number and count. Column widths A:H are the
   spotlight's column widths.
@@ -22,6 +23,7 @@ LibreOffice then falls back to a serif font.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -93,6 +95,21 @@ STYLES: list[tuple[str, str, dict]] = [
 WIDTHS = [30, 12, 11, 9, 9, 11, 9, 12]
 
 
+def logo_png() -> bytes:
+    """A placeholder council logo (replace it in Excel: delete the picture on Page, insert yours)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (360, 120), "#" + NAVY)
+    draw = ImageDraw.Draw(img)
+    big, small = ImageFont.load_default(size=44), ImageFont.load_default(size=22)
+    draw.text((22, 18), "ANYTOWN", font=big, fill="white")
+    draw.text((24, 74), "Borough Council", font=small, fill="#BDD7EE")
+    draw.rectangle((300, 18, 338, 102), fill="#" + TEAL)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def build(out: Path = OUT) -> Path:
     wb = Workbook()
     page = wb.active
@@ -114,6 +131,22 @@ def build(out: Path = OUT) -> Path:
         part.font = f"{FONT},Bold" if text == "{marking}" else f"{FONT},Regular"
         part.size = 9
         part.color = "9C0006" if text == "{marking}" else GREY
+    try:
+        from openpyxl.drawing.image import Image as XLImage
+
+        logo = XLImage(io.BytesIO(logo_png()))
+        from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+        from openpyxl.drawing.xdr import XDRPositiveSize2D
+        from openpyxl.utils.units import pixels_to_EMU
+
+        logo.width, logo.height = 150, 50
+        # G2, 12 px down and 20 px in, so it sits clear of the banner row.
+        logo.anchor = OneCellAnchor(
+            _from=AnchorMarker(col=6, row=1, colOff=pixels_to_EMU(20), rowOff=pixels_to_EMU(12)),
+            ext=XDRPositiveSize2D(pixels_to_EMU(150), pixels_to_EMU(50)))
+        page.add_image(logo)
+    except ImportError:  # Pillow missing: a template without a logo still works
+        print("Pillow is not installed: the template has no logo.", file=sys.stderr)
     styles = wb.create_sheet("Styles")
     styles["A1"].value, styles["B1"].value = "Style", "Sample (edit its look; for council/strapline, its text)"
     styles["A1"].font = styles["B1"].font = Font(name=FONT, size=11, bold=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import re
 import zipfile
@@ -270,3 +271,19 @@ def test_an_xlsm_keeps_its_macros_and_ribbon_through_refresh_and_spotlight(tmp_p
     with zipfile.ZipFile(path) as z:
         assert "xl/vbaProject.bin" in z.namelist()
     assert read_area(openpyxl.load_workbook(path), "xl_team_table")[-1][1:3] == [150, 114]
+
+
+def test_a_picture_the_officer_added_survives_refresh(workbook: Path) -> None:
+    pytest.importorskip("PIL", reason="openpyxl keeps pictures only with Pillow (a dependency for this)")
+    from openpyxl.drawing.image import Image
+
+    from xladdin.io.template import default_template
+
+    data = openpyxl.load_workbook(default_template())["Page"]._images[0]._data()  # (reads it once)
+    wb = openpyxl.load_workbook(workbook)
+    picture = Image(io.BytesIO(data))
+    wb["Commentary"].add_image(picture, "E10")
+    wb.save(workbook)
+    refresh(workbook)
+    (kept,) = openpyxl.load_workbook(workbook)["Commentary"]._images
+    assert kept._data() == data

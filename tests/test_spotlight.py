@@ -191,3 +191,27 @@ def test_the_packaged_template_is_the_committed_one() -> None:
     repo = Path(__file__).resolve().parents[1]
     assert (repo / "templates" / "spotlight.xlsx").read_bytes() == \
         (repo / "xladdin" / "data" / "templates" / "spotlight.xlsx").read_bytes()
+
+
+def media(path: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [n for n in z.namelist() if n.startswith("xl/media/")]
+
+
+def test_the_template_logo_goes_on_the_cover(built: Path, tmp_path: Path) -> None:
+    pytest.importorskip("PIL", reason="openpyxl reads pictures only with Pillow")
+    assert len(media(built)) == 1
+    ws = openpyxl.load_workbook(built)[SHEET]
+    (logo,) = ws._images
+    assert (logo.anchor._from.col, logo.anchor._from.row) == (6, 1)  # G2, zero-based
+    # A template whose logo was deleted gives a spotlight without one.
+    template = tmp_path / "nologo.xlsx"
+    t = openpyxl.load_workbook(default_template())
+    t["Page"]._images = []
+    t.save(template)
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(built, copy)
+    write_spotlight(copy, template=template)
+    assert media(copy) == []

@@ -46,7 +46,7 @@ from xladdin.errors import WorkbookError
 from xladdin.io import sheets
 from xladdin.io.safe_save import save_atomically
 from xladdin.io.settings import Settings, named_cell, read_settings
-from xladdin.io.template import Look, load_look
+from xladdin.io.template import Look, copy_images, load_look
 from xladdin.io.workbook import keep_ribbon, load, read_area
 
 SHEET = "Spotlight"
@@ -454,6 +454,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
 
     for title, r in contents_rows.items():
         ws.cell(row=r, column=COLS).value = starts[title]
+    copy_images(look, ws)
     _page_setup(ws, look, data, page.row - 1)
     return ws
 

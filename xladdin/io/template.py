@@ -9,7 +9,8 @@ text) without touching code, and the layout stays the code's job.
 
 from __future__ import annotations
 
-from copy import copy
+from copy import copy, deepcopy
+from io import BytesIO
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Look:
     page: Any
     widths: list[float] = field(default_factory=list)
     path: Path | None = None
+    images: list[Any] = field(default_factory=list)  # pictures on Page (openpyxl reads them with Pillow)
 
     def text(self, key: str) -> str:
         return str(self.styles[key]["text"] or "")
@@ -105,4 +107,19 @@ def load_look(template: Path | str | None = None) -> Look:
             s["font"].name = "Calibri"
     page = wb["Page"]
     widths = [page.column_dimensions[c].width or 10 for c in "ABCDEFGH"]
-    return Look(styles=styles, page=page, widths=widths, path=path)
+    return Look(styles=styles, page=page, widths=widths, path=path, images=list(page._images))
+
+
+def copy_images(look: Look, ws: Any) -> int:
+    """Put the template's pictures (the logo) on ``ws`` at the same cells; returns how many.
+
+    openpyxl reads pictures only when Pillow is installed; without it there are none to copy.
+    """
+    from openpyxl.drawing.image import Image
+
+    for picture in look.images:
+        clone = Image(BytesIO(picture._data()))
+        clone.width, clone.height = picture.width, picture.height
+        clone.anchor = deepcopy(picture.anchor)
+        ws.add_image(clone)
+    return len(look.images)
