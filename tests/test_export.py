@@ -7,8 +7,8 @@ import re
 import shutil
 import subprocess
 import zipfile
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest

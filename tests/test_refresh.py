@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -152,8 +152,8 @@ def test_backup_keeps_the_previous_version(workbook: Path) -> None:
     [
         ("missing extract", XladdinError, r"nope\.csv"),
         ("not a table", XladdinError, r"garbage\.csv"),
-        ("lock file", WorkbookError, r"performance\.xlsx is open in Excel or LibreOffice \(lock file "
-                                     r"~\$performance\.xlsx exists\): save and close it"),
+        ("lock file", WorkbookError, (r"performance\.xlsx is open in Excel or LibreOffice \(lock file "
+                                      r"~\$performance\.xlsx exists\): save and close it")),
         ("bad closure day", WorkbookError, r"Holidays sheet, cell D5: 'next Tuesday' is not a date"),
         ("bad setting", WorkbookError, r"'Target \(%\)' is 'eighty', not a number"),
         ("fails while saving", WorkbookError, r"Could not write performance\.xlsx.*No space left"),

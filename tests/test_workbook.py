@@ -128,8 +128,8 @@ def test_corrected_counting_gives_76_percent_with_legacy_beside(refreshed: Path)
     assert total[5] == 100 and f"{total[6]:.1%}" == "66.7%"
     assert read_area(wb, "xl_team_title")[0][0].startswith("September 2024: completed assessments by team")
     assert read_area(wb, "xl_summary_suggestion") == [[
-        "In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
-        "below the 81% target; the legacy count gave 66.7%."
+        ("In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
+         "below the 81% target; the legacy count gave 66.7%.")
     ]]
 
 

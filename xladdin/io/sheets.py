@@ -298,8 +298,8 @@ def build_tables(
     rows = team_rows(main, other, previous, target=settings.target, amber_margin=settings.amber_margin)
     tables["xl_team_table"] = Table(team_header(counting), rows)
     tables["xl_team_title"] = Table(
-        [f"{month_name(period)}: completed assessments by team, {counting} counting, "
-         f"{settings.days} working days, target {_target_text(settings.target)}"], [])
+        [(f"{month_name(period)}: completed assessments by team, {counting} counting, "
+          f"{settings.days} working days, target {_target_text(settings.target)}")], [])
 
     trend = measures.timeliness_trend(frame, period - (TREND_MONTHS - 1), period, counting=counting, **common)
     tables["xl_trend"] = Table(HEADERS["xl_trend"], [
@@ -369,8 +369,8 @@ def build_tables(
         ["Counting", counting],
         ["Clock starts at", settings.clock],
         ["Target", _target_text(settings.target)],
-        ["Working days", f"{settings.days}; bank holidays {calendar.region_name}, "
-                         f"{len(calendar.closures)} local closure days"],
+        ["Working days", (f"{settings.days}; bank holidays {calendar.region_name}, "
+                          f"{len(calendar.closures)} local closure days")],
     ])
     tables["xl_extracts"] = Table(HEADERS["xl_extracts"], [
         [e.kind, e.path.name, int(e.rows), _cell(e.extract_date) if e.kind != "audit" else None,

@@ -10,8 +10,8 @@ text) without touching code, and the layout stays the code's job.
 from __future__ import annotations
 
 from copy import copy, deepcopy
-from io import BytesIO
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
