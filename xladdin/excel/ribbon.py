@@ -1,0 +1,108 @@
+"""The Performance ribbon's buttons: Refresh, Build spotlight, Export for leadership.
+
+Each button's VBA callback (``vba/Performance.bas``) runs, through xlwings'
+RunPython, ``import xladdin.excel.ribbon as r; r.refresh()`` (or
+``r.build_spotlight()``, ``r.export_for_leadership()``) on the calling
+workbook, ``xw.Book.caller()``.
+
+The convention that causes mistakes: an exception that escapes RunPython
+shows the officer a Python traceback. So each entry point runs inside
+:func:`_run`, which shows progress in Excel's status bar, turns an
+XladdinError into ONE message box with its message, turns anything else
+into one short message that says where the details were logged, and always
+gives the status bar back to Excel (``status_bar = False``).
+
+* Refresh writes into the open workbook (``live.refresh``): Excel holds the
+  file, so the file on disk is not touched; the officer saves.
+* Build spotlight and Export save the workbook first (so unsaved commentary
+  is included), write a new file beside it (``xladdin.io.reports``) and open
+  it in Excel for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from xladdin.errors import XladdinError
+from xladdin.excel import live
+from xladdin.io import reports
+
+TITLE = "xladdin"
+#: What an unexpected failure leaves behind, per action (said in its message box).
+LEFT_AS_IT_WAS = {
+    "Refresh": "The workbook's tables are as they were before Refresh.",
+    "Build spotlight": "No spotlight file was written.",
+    "Export for leadership": "No export file was written.",
+}
+#: Where unexpected failures are written, traceback included (the message box names it).
+LOG_FILE = Path(tempfile.gettempdir()) / "xladdin-errors.log"
+
+
+def refresh(book: Any = None) -> Any:
+    """Refresh button: rewrite the tables of the open workbook from the extracts named in Settings."""
+    book = book or xw.Book.caller()
+    return _run(book, "Refresh", lambda say: live.refresh(book, progress=say))
+
+
+def build_spotlight(book: Any = None) -> Any:
+    """Build spotlight button: save, write ``<workbook> - Spotlight YYYY-MM.xlsx``, open it."""
+    book = book or xw.Book.caller()
+    return _run(book, "Build spotlight",
+                lambda say: _open(book, reports.spotlight_beside(_saved(book, say), progress=say)))
+
+
+def export_for_leadership(book: Any = None) -> Any:
+    """Export button: save, write ``<workbook> - Leadership YYYY-MM.xlsx`` (no child-level data), open it."""
+    book = book or xw.Book.caller()
+    return _run(book, "Export for leadership",
+                lambda say: _open(book, reports.leadership_beside(_saved(book, say), progress=say).xlsx))
+
+
+def _saved(book: Any, say: Callable[[str], None]) -> Path:
+    say("Saving the workbook")
+    book.save()
+    return Path(book.fullname)
+
+
+def _open(book: Any, path: Path) -> Path:
+    book.app.books.open(str(path))
+    return path
+
+
+def _run(book: Any, action: str, work: Callable[[Callable[[str], None]], Any]) -> Any:
+    """Run ``work(say)`` with progress in the status bar and failures as one message box."""
+    app = book.app
+
+    def say(message: str) -> None:
+        app.status_bar = f"xladdin {action}: {message}"
+
+    try:
+        say("starting")
+        return work(say)
+    except XladdinError as exc:
+        app.alert(str(exc), title=TITLE, mode="critical")
+    except Exception as exc:  # noqa: BLE001 - anything else must not reach the officer as a traceback
+        app.alert(_unexpected(action, exc), title=TITLE, mode="critical")
+    finally:
+        app.status_bar = False
+    return None
+
+
+def _unexpected(action: str, exc: BaseException) -> str:
+    """Log the traceback; the short message for the officer."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        with LOG_FILE.open("a", encoding="utf-8") as log:
+            log.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {action}\n{text}\n")
+        where = f"The details are in {LOG_FILE}."
+    except OSError:
+        where = "The details could not be logged."
+    return (f"{action} stopped: {type(exc).__name__}: {str(exc)[:200]}\n\n"
+            f"{LEFT_AS_IT_WAS[action]} {where} Send that file to whoever supports xladdin.")
