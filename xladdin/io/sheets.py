@@ -227,7 +227,7 @@ def summary_sentence(
     if completed == 0:
         return f"In {name}, no assessments were completed, so there is no timeliness figure."
     pct = float(total["percent"])
-    where = "at or above" if round(pct, 1) >= target else "below"
+    where = "at or above" if pct >= target else "below"  # the same test as the RAG (core.measures.rag)
     text = (
         f"In {name}, {pct:.1f}% of assessments ({int(total['in_time'])} of {completed}) were "
         f"completed within {days} working days, {where} the {_target_text(target)} target"
