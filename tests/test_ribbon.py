@@ -152,13 +152,10 @@ def test_live_and_headless_refresh_write_the_same_cells(book: standin.Book, tmp_
         assert live_wb.defined_names[name].attr_text == head_wb.defined_names[name].attr_text, name
         got, want = read_area(live_wb, name), read_area(head_wb, name)
         assert got == want, name
-        ws_live, ws_head = live_wb[a.sheet], head_wb[a.sheet]
-        for row_live, row_head in zip(ws_live[live_wb.defined_names[name].attr_text.split("!")[1].replace("$", "")],
-                                      ws_head[head_wb.defined_names[name].attr_text.split("!")[1].replace("$", "")],
-                                      strict=True):
-            for c1, c2 in zip(row_live if isinstance(row_live, tuple) else (row_live,),
-                              row_head if isinstance(row_head, tuple) else (row_head,), strict=True):
-                assert (c1.number_format, c1.data_type) == (c2.number_format, c2.data_type), (name, c1.coordinate)
+        ref = live_wb.defined_names[name].attr_text.split("!")[1].replace("$", "")
+        pairs = zip(live_wb[a.sheet][ref], head_wb[a.sheet][ref], strict=True)
+        for c1, c2 in (cells for rows in pairs for cells in zip(*rows, strict=True)):
+            assert (c1.number_format, c1.data_type) == (c2.number_format, c2.data_type), (name, c1.coordinate)
 
 
 def test_a_bad_extract_path_shows_one_message_and_changes_nothing(book: standin.Book) -> None:
