@@ -112,7 +112,17 @@ def test_small_numbers_show_as_c(exported: tuple[Path, Path | None], built: Path
     for r in suppressed:
         assert ws.cell(row=r, column=4).fill.fill_type is None  # no RAG colour gives it away
     bar = ws._charts[0]
-    assert {p.idx for p in bar.series[0].dPt}.isdisjoint({r - first for r in suppressed})
+    kept = {p.idx for p in bar.series[0].dPt}
+    assert kept.isdisjoint({r - first for r in suppressed})
+    # A bar whose rate is shown keeps its RAG colour, even when a legacy count beside it was
+    # suppressed: Family Help West 2 - CA is 6 of 13 (red) with a legacy numerator of 4.
+    rows = [src.cell(row=r, column=1).value for r in range(first, last + 1)]
+    west2 = rows.index("Family Help West 2 - CA")
+    assert by_team["Family Help West 2 - CA"][1:4] == [13, 6, pytest.approx(6 / 13)]
+    assert by_team["Family Help West 2 - CA"][5] == "c"
+    assert west2 in kept
+    assert kept == {r - first for r in range(first, last + 1) if ws.cell(row=r, column=4).value != "c"
+                    and src.cell(row=r, column=5).value} - {len(rows) - 1}
     assert [_small(v) for v in (0, 1, 5, 5.0, 6, "c", None, True)] == [False, True, True, True, False, False,
                                                                          False, False]
 

@@ -61,13 +61,14 @@ def _small(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 5
 
 
-def suppress_small_numbers(wb: Any, ws: Any) -> tuple[int, dict[str, set[int]]]:
+def suppress_small_numbers(wb: Any, ws: Any) -> tuple[int, dict[str, set[tuple[int, int]]]]:
     """Replace counts 1-5, and rates built on them, by "c" in the spotlight's tables.
 
-    Returns the number of cells changed, and per table the row offsets touched.
+    Returns the number of cells changed, and per table the (row, column) cells
+    suppressed, as sheet coordinates.
     """
     changed = 0
-    touched: dict[str, set[int]] = {}
+    touched: dict[str, set[tuple[int, int]]] = {}
     for name, roles in SUPPRESSIBLE.items():
         dn = wb.defined_names.get(name)
         if dn is None:
@@ -79,12 +80,12 @@ def suppress_small_numbers(wb: Any, ws: Any) -> tuple[int, dict[str, set[int]]]:
                 small = {j for j in roles["counts"] if _small(values[j])}
                 if not small:
                     continue
-                touched.setdefault(name, set()).add(offset)
                 targets = set(small) | {rate for rate, bases in roles["rates"].items() if small & set(bases)}
                 for j in targets:
                     cell = ws.cell(row=r, column=c1 + j)
                     if cell.value is None:
                         continue
+                    touched.setdefault(name, set()).add((r, c1 + j))
                     cell.value = SUPPRESSED
                     cell.fill = PatternFill(fill_type=None)  # a RAG fill or colour would tell the rate
                     font = copy(cell.font)
@@ -111,9 +112,10 @@ def _values_only(ws: Any, cached: Any) -> None:
             cell.hyperlink = None
 
 
-def _strip_chart_caches(ws: Any, touched_team_rows: set[int]) -> None:
+def _strip_chart_caches(ws: Any, suppressed: set[tuple[int, int]]) -> None:
     for chart in ws._charts:
         for series in chart.series:
+            plotted = _plotted_cells(series)
             for ref in (getattr(series.val, "numRef", None) if series.val else None,
                         getattr(series.cat, "numRef", None) if series.cat else None):
                 if ref is not None:
@@ -122,8 +124,17 @@ def _strip_chart_caches(ws: Any, touched_team_rows: set[int]) -> None:
                 series.cat.strRef.strCache = None
             if series.tx is not None and series.tx.strRef is not None:
                 series.tx.strRef.strCache = None
-            # A bar's RAG colour would tell a suppressed rate.
-            series.dPt = [p for p in series.dPt if p.idx not in touched_team_rows]
+            # A bar's RAG colour would tell a suppressed rate: drop it for those bars only.
+            series.dPt = [p for p in series.dPt if plotted[p.idx : p.idx + 1] and plotted[p.idx] not in suppressed]
+
+
+def _plotted_cells(series: Any) -> list[tuple[int, int]]:
+    """The (row, column) cells a chart series plots, in point order."""
+    ref = getattr(series.val, "numRef", None) if series.val is not None else None
+    if ref is None or not ref.f:
+        return []
+    c1, r1, c2, r2 = range_boundaries(ref.f.split("!")[-1].replace("$", ""))
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def export_for_leadership(
@@ -177,7 +188,7 @@ def export_for_leadership(
     for name in list(ws.defined_names):
         del ws.defined_names[name]
     _values_only(ws, cached)
-    _strip_chart_caches(ws, touched.get("spot_team_table", set()))
+    _strip_chart_caches(ws, set().union(*touched.values()) if touched else set())
     ws.conditional_formatting = ConditionalFormattingList()
     ws.data_validations = DataValidationList()
     ws.sheet_state = "visible"
