@@ -71,6 +71,15 @@ def test_the_package_carries_no_child_level_data(exported: tuple[Path, Path | No
         assert not {s for s in secrets if s in text}
 
 
+def test_chart_text_has_no_stray_none(exported: tuple[Path, Path | None]) -> None:
+    # openpyxl writes an empty text run in chart fonts unless told not to; reloaded, it reads "None".
+    out, _ = exported
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/")]
+        assert charts
+        assert not [n for n in charts if b">None<" in z.read(n) or b"<a:t />" in z.read(n)]
+
+
 def test_only_the_spotlight_values_and_no_leaky_parts(exported: tuple[Path, Path | None], built: Path) -> None:
     out, _ = exported
     with zipfile.ZipFile(out) as z:

@@ -530,7 +530,8 @@ def _chars(size: float, *, bold: bool = False) -> CharacterProperties:
 
 def _text_props(size: float) -> RichText:
     cp = _chars(size)
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=cp), endParaRPr=cp)])
+    # r=[]: openpyxl otherwise writes an empty run, which a load-and-save turns into the text "None".
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=cp), endParaRPr=cp, r=[])])
 
 
 def _title(text: str, size: float = 12) -> Title:
