@@ -86,3 +86,16 @@ def test_tables_are_built_once_per_number_of_days():
     assert cal.first + dt.timedelta(days=int(cal.in_time_table(45, legacy=True)[i])) == dt.date(
         2024, 9, 24
     )
+
+
+def test_the_callers_arrays_are_never_written_to():
+    # The engine gathers with a view of datetime64[D] input (no copy): it must not write to it.
+    start = np.array(["2024-07-22", "NaT", "1900-01-01", "1969-12-24"], dtype="datetime64[D]")
+    end = np.array(["2024-09-25", "2024-09-24", "2024-09-24", "1969-12-29"], dtype="datetime64[D]")
+    before = (start.copy(), end.copy())
+    start.flags.writeable = end.flags.writeable = False  # a write would raise
+    t = timeliness(start, end)
+    assert t.in_time.tolist() == [False, False, False, True]  # 46 elapsed: late
+    assert t.elapsed[0] == 46 and t.deadline_dates()[0] == np.datetime64("2024-09-24")
+    assert np.array_equal(start, before[0], equal_nan=True)
+    assert np.array_equal(end, before[1])

@@ -96,6 +96,7 @@ class WorkingCalendar:
         #: gather gives the engine's int64 results with no conversion pass.
         self.upto = self.before[1:].astype(np.int64)
         self._tables: dict[tuple[str, int], tuple[np.ndarray, int]] = {}
+        self._by_day: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def __repr__(self) -> str:
         extra = f", {len(self.closures)} closure days" if self.closures else ""
@@ -122,7 +123,23 @@ class WorkingCalendar:
                 self._tables[key] = (table, limit)
         return self._tables[key]
 
-    def in_time_table(self, days: int, *, legacy: bool = False) -> np.ndarray:
+    def by_day(self, table: np.ndarray) -> np.ndarray:
+        """``table`` (indexed by day index from ``base``) indexed by the day number itself.
+
+        numpy keeps a ``datetime64[D]`` as days since 1970-01-01, negative before
+        1970. The returned table is ``table`` rotated so that ``result[d]`` is
+        ``table[d - base_day]`` for every day number ``d`` in the calendar: a
+        negative ``d`` reaches the pre-1970 entries from the end, as Python
+        indexing does. The engine then gathers with the dates' own day numbers,
+        without first making an array of indices. Kept for the calendar's life.
+        """
+        found = self._by_day.get(id(table))
+        if found is None or found[0] is not table:
+            # Holding ``table`` keeps its id from being reused for another array.
+            found = self._by_day[id(table)] = (table, np.roll(table, self.base_day))
+        return found[1]
+
+    def in_time_table(self, days: int, *, legacy: bool = False, by_day: bool = False) -> np.ndarray:
         """The in-time test of every start at once: an end ``e`` (day index, ``e >= i``)
         is in time for a start ``i`` exactly when ``e < table[i]``.
 
@@ -133,7 +150,17 @@ class WorkingCalendar:
         is one working day earlier when ``i`` is a working day. Where that day
         is past the end of the calendar, the entry is the calendar's size (every
         end in the calendar is in time).
+
+        ``by_day=True`` gives the same test for day numbers (days since
+        1970-01-01): indexed as :meth:`by_day` does, and holding day numbers,
+        so that ``e < table[s]`` compares the dates' own day numbers.
         """
+        if by_day:
+            key = ("legacy by day" if legacy else "corrected by day", days)
+            if key not in self._tables:
+                table = self.by_day(self.in_time_table(days, legacy=legacy)) + self.base_day
+                self._tables[key] = (table, self.size)
+            return self._tables[key][0]
         key = ("legacy" if legacy else "corrected", days)
         if key not in self._tables:
             k = self.upto + days

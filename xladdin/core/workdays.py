@@ -44,7 +44,7 @@ _NS_PER_DAY = 86_400_000_000_000
 
 
 class Timeliness:
-    """Everything about a set of (start, end) pairs, computed from one day-index pass.
+    """Everything about a set of (start, end) pairs, computed from the dates' day numbers.
 
     Each result is computed the first time it is read, and kept: the measures
     read only ``valid`` and ``in_time`` and so never pay for ``elapsed`` or
@@ -67,26 +67,31 @@ class Timeliness:
         e: np.ndarray,
         s_ok: np.ndarray,
         e_ok: np.ndarray,
+        all_ok: bool,
         days: int,
         counting: Counting,
         calendar: WorkingCalendar,
     ) -> None:
-        # s and e are day indices already clipped into the tables, so that every
-        # gather is a plain take(); s_ok and e_ok say which ones are real.
+        # s and e are day numbers (days since 1970-01-01), each inside the calendar:
+        # a missing or out-of-range date was replaced by 1970-01-01 and is False in
+        # s_ok or e_ok. Gathers use the calendar's by-day tables (calendar.by_day).
         self._s, self._e = s, e
         self.start_ok = s_ok
         self._e_ok = e_ok
+        self._all_ok = all_ok
         self.days = days
         self.counting = counting
         self.calendar = calendar
 
     @functools.cached_property
     def valid(self) -> np.ndarray:
+        if self._all_ok:  # the usual case: every date present and in range
+            return np.asarray(self._e >= self._s)
         return self.start_ok & self._e_ok & (self._e >= self._s)
 
     @functools.cached_property
     def elapsed(self) -> np.ndarray:
-        upto = self.calendar.upto
+        upto = self.calendar.by_day(self.calendar.upto)
         out = _take(upto, self._e)
         # In place: one 8-byte array per million pairs is allocated, not two.
         return np.subtract(out, _take(upto, self._s), out=out)
@@ -94,12 +99,12 @@ class Timeliness:
     @functools.cached_property
     def networkdays(self) -> np.ndarray:
         # NETWORKDAYS(s, e) counts the start day too when it is a working day.
-        return self.elapsed + _take(self.calendar.working, self._s)
+        return self.elapsed + _take(self.calendar.by_day(self.calendar.working), self._s)
 
     @functools.cached_property
     def deadline(self) -> np.ndarray:
         table, _ = self.calendar.deadline_table(self.days)
-        return _take(table, self._s)
+        return _take(self.calendar.by_day(table), self._s)
 
     @functools.cached_property
     def in_time(self) -> np.ndarray:
@@ -111,7 +116,8 @@ class Timeliness:
         else:
             # elapsed <= n  <=>  end is before the (n + 1)-th working day after start:
             # one gather and one comparison, no elapsed needed.
-            table = self.calendar.in_time_table(days, legacy=self.counting == "legacy")
+            cal = self.calendar
+            table = cal.in_time_table(days, legacy=self.counting == "legacy", by_day=True)
             hit = np.asarray(self._e < _take(table, self._s))
         return np.logical_and(hit, self.valid, out=hit)
 
@@ -123,11 +129,13 @@ class Timeliness:
 
 def _take(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     # take() of a 0-d index gives a numpy scalar; keep 0-d arrays so that out= works.
+    # mode="raise" (the default) lets negative day numbers (before 1970) wrap to the
+    # end of a by-day table, which is where calendar.by_day puts them.
     return np.asarray(table.take(idx))
 
 
-def _day_index(values: Any, cal: WorkingCalendar) -> np.ndarray:
-    """Day indices from ``cal.base`` (intp, a new array); NaT gives a large negative number."""
+def _day_numbers(values: Any) -> np.ndarray:
+    """Days since 1970-01-01 as int64 (NaT is int64's minimum). May be a view of ``values``."""
     if isinstance(values, (pd.Series, pd.Index)):
         values = values.to_numpy()
     arr = np.asarray(values)
@@ -138,22 +146,20 @@ def _day_index(values: Any, cal: WorkingCalendar) -> np.ndarray:
             arr = _parse_text_dates(arr.ravel()).reshape(arr.shape)
     if arr.dtype == np.dtype("datetime64[ns]"):
         # pandas' unit. floor_divide is ~4x faster than astype("datetime64[D]") and
-        # floors the same way (days before 1970 included); NaT lands far below 0.
-        idx = np.asarray(np.floor_divide(arr.view(np.int64), _NS_PER_DAY))
-        return np.subtract(idx, cal.base_day, out=idx)
+        # floors the same way (days before 1970 included); NaT stays far out of range.
+        return np.asarray(np.floor_divide(arr.view(np.int64), _NS_PER_DAY))
     if arr.dtype != np.dtype("datetime64[D]"):
         arr = arr.astype("datetime64[D]")
-    # NaT is int64's minimum; base_day is negative (1950), so this cannot overflow.
-    return np.asarray(arr.view(np.int64) - cal.base_day)  # asarray: 0-d stays an array
+    return arr.view(np.int64)  # no copy: the engine never writes to it
 
 
-def _in_range(idx: np.ndarray, limit: int, size: int) -> np.ndarray:
-    """``0 <= idx < limit``, then clip ``idx`` in place into ``[0, size)`` for the gathers."""
-    # Seen as unsigned, a negative index (or NaT) is huge: one comparison does both ends.
-    unsigned = idx.view(np.uint64)
-    ok = unsigned < limit
-    np.minimum(unsigned, size - 1, out=unsigned)
-    return ok
+def _in_range(days: np.ndarray, first: int, stop: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Day numbers in ``[first, stop)``; out-of-range ones (and NaT) replaced by 0 (1970-01-01)."""
+    ok = np.asarray(days >= first)
+    ok &= days < stop
+    if ok.all():
+        return days, ok, True
+    return np.where(ok, days, 0), ok, False
 
 
 def timeliness(
@@ -175,14 +181,12 @@ def timeliness(
         raise DateError(f"counting must be 'corrected' or 'legacy', not {counting!r}.")
     if days < 0:
         raise DateError(f"The number of working days must be 0 or more, not {days}.")
-    s = _day_index(start, cal)
-    e = _day_index(end, cal)
     _, limit = cal.deadline_table(days)
     # A start counts only if its deadline is inside the calendar too.
-    s_ok = _in_range(s, limit, cal.size)
-    e_ok = _in_range(e, cal.size, cal.size)
+    s, s_ok, s_all = _in_range(_day_numbers(start), cal.base_day, cal.base_day + limit)
+    e, e_ok, e_all = _in_range(_day_numbers(end), cal.base_day, cal.base_day + cal.size)
     s, e, s_ok, e_ok = np.broadcast_arrays(s, e, s_ok, e_ok)
-    return Timeliness(s, e, s_ok, e_ok, days, counting, cal)
+    return Timeliness(s, e, s_ok, e_ok, s_all and e_all, days, counting, cal)
 
 
 def working_days_between(start: Any, end: Any, *, calendar: WorkingCalendar | None = None) -> Any:
