@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.drawing.text import Paragraph
 from openpyxl.cell.cell import MergedCell
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.packaging.core import DocumentProperties
@@ -114,8 +115,10 @@ def _values_only(ws: Any, cached: Any) -> None:
 
 def _strip_chart_caches(ws: Any, suppressed: set[tuple[int, int]]) -> None:
     for chart in ws._charts:
+        _drop_empty_runs(chart)
         for series in chart.series:
             plotted = _plotted_cells(series)
+            _drop_empty_runs(series)
             for ref in (getattr(series.val, "numRef", None) if series.val else None,
                         getattr(series.cat, "numRef", None) if series.cat else None):
                 if ref is not None:
@@ -126,6 +129,29 @@ def _strip_chart_caches(ws: Any, suppressed: set[tuple[int, int]]) -> None:
                 series.tx.strRef.strCache = None
             # A bar's RAG colour would tell a suppressed rate: drop it for those bars only.
             series.dPt = [p for p in series.dPt if plotted[p.idx : p.idx + 1] and plotted[p.idx] not in suppressed]
+
+
+def _drop_empty_runs(node: Any, seen: set[int] | None = None) -> None:
+    """Remove empty text runs from a chart's text properties.
+
+    openpyxl's ``Paragraph`` adds an empty run when it reads a paragraph that
+    has none; saved and read again, that run's text becomes the string "None".
+    """
+    seen = set() if seen is None else seen
+    if node is None or id(node) in seen or isinstance(node, (str, int, float, bool)):
+        return
+    seen.add(id(node))
+    if isinstance(node, Paragraph):
+        node.r = [run for run in (node.r or []) if run.t not in (None, "", "None")]
+        return
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            _drop_empty_runs(item, seen)
+        return
+    for name in getattr(node, "__elements__", ()) + tuple(getattr(node, "__nested__", ())):
+        _drop_empty_runs(getattr(node, name, None), seen)
+    for name in ("series", "x_axis", "y_axis", "title", "dataLabels", "dLbls", "txPr", "tx", "rich", "p"):
+        _drop_empty_runs(getattr(node, name, None), seen)
 
 
 def _plotted_cells(series: Any) -> list[tuple[int, int]]:
