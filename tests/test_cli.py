@@ -184,3 +184,48 @@ def test_team_names_print_in_utf8(tmp_path, list4):
 def test_main_returns_exit_code_in_process(capsys):
     assert cli.main(["workdays", "22/07/2024", "24/09/2024"]) == 0
     assert "in time" in capsys.readouterr().out
+
+
+def test_demo_builds_every_output(tmp_path):
+    out = tmp_path / "demo"
+    printed = run("demo", "--out", str(out)).stdout
+    assert "2024-09 corrected counting: 114 of 150" in printed
+    assert "2024-09    legacy counting: 100 of 150" in printed
+    for name in ("performance.xlsx", "performance.xlsm", "spotlight-leadership.xlsx", "spotlight-leadership.pdf"):
+        assert (out / name).stat().st_size > 0, name
+        assert str(out / name) in printed or name in printed
+    assert sorted(p.name for p in (out / "pages").glob("*.png"))
+    import zipfile
+
+    with zipfile.ZipFile(out / "performance.xlsm") as z:
+        assert {"xl/vbaProject.bin", "customUI/customUI14.xml"} <= set(z.namelist())
+    # The refreshed demo workbook answers the same as the CLI: read it back.
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "performance.xlsm", keep_vba=True)
+    ws = wb["Team table"]
+    cells = [c.value for row in ws.iter_rows() for c in row]
+    assert "Total" in cells and 150 in cells and 114 in cells
+
+
+def test_export_suppression_flag_overrides_settings(tmp_path):
+    out = tmp_path / "d"
+    run("demo", "--out", str(out))
+    on = run("export", str(out / "performance-spotlight.xlsx"), "--out", str(tmp_path / "on.xlsx"), "--suppress").stdout
+    off = run("export", str(out / "performance-spotlight.xlsx"), "--out", str(tmp_path / "off.xlsx"), "--no-suppress").stdout
+    assert "cell(s) shown as 'c'" in on
+    assert "nothing suppressed" in off
+
+
+def test_demo_without_libreoffice_still_builds_the_workbooks(tmp_path):
+    # README line 1 on a fresh machine with only Python: no soffice on PATH.
+    out = tmp_path / "demo"
+    env = {**os.environ, "PATH": str(tmp_path), "XLADDIN_SOFFICE": str(tmp_path / "none")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "xladdin.cli", "demo", "--out", str(out)],
+        capture_output=True, text=True, encoding="utf-8", env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "No PDF or page images" in proc.stdout and "LibreOffice" in proc.stdout
+    assert (out / "spotlight-leadership.xlsx").exists() and (out / "performance.xlsm").exists()
+    assert not (out / "spotlight-leadership.pdf").exists()

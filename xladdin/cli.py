@@ -253,9 +253,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo_outputs = None  # type: ignore[assignment]
     if demo_outputs is not None:
         written.update(demo_outputs.build_demo_outputs(out, paths))
+        from xladdin.io.xlsm import build_workbook
+
+        # The macro-enabled workbook an officer opens in Excel, refreshed from the demo data.
+        written["workbook with ribbon"] = build_workbook(out / "performance.xlsm", base_xlsx=written["workbook"])
     sys.stdout.write(f"Demo outputs in {out.resolve()}:\n")
     for name, path in written.items():
         sys.stdout.write(f"  {name}: {path}\n")
+    if demo_outputs is not None and "pdf" not in written:
+        from xladdin.io.pdf import INSTALL_LIBREOFFICE
+
+        sys.stdout.write(f"No PDF or page images: {INSTALL_LIBREOFFICE}\n")
     return 0
 
 
@@ -324,11 +332,18 @@ def cmd_spotlight(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from xladdin.io.export import export_for_leadership
 
-    result = export_for_leadership(Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None)
-    sys.stdout.write(f"Leadership export: {args.out}\n")
-    if args.pdf:
-        sys.stdout.write(f"PDF: {args.pdf}\n")
-    return 0 if result is None or result else 0
+    result = export_for_leadership(
+        Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None, suppress=args.suppress
+    )
+    sys.stdout.write(f"Leadership export: {result.xlsx}\n")
+    if result.pdf:
+        sys.stdout.write(f"PDF: {result.pdf}\n")
+    sys.stdout.write(
+        f"Small-number suppression: {result.suppressed} cell(s) shown as 'c'.\n"
+        if result.suppressed
+        else "Small-number suppression: nothing suppressed.\n"
+    )
+    return 0
 
 
 # --- parser --------------------------------------------------------------------
@@ -415,6 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.add_argument("--pdf", metavar="FILE.pdf", help="also a PDF (needs LibreOffice)")
+    p.add_argument(
+        "--suppress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show counts 1-5 and their rates as 'c' (default: the workbook's Settings)",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("build-workbook", help="build workbooks/performance.xlsm from the text sources")

@@ -23,7 +23,8 @@ INSTALL_LIBREOFFICE = (
     "LibreOffice is needed to make the PDF and was not found (no `soffice` on PATH). Install it: "
     "on Debian/Ubuntu `sudo apt-get install libreoffice-calc-nogui`; on Windows or macOS from "
     "https://www.libreoffice.org/download/ (or set XLADDIN_SOFFICE to the soffice program). "
-    "On Windows with Excel, the ribbon's Export uses Excel's own PDF export instead."
+    "In Excel, the ribbon's Export opens the leadership file: save it as PDF from there "
+    "(File > Export > Create PDF)."
 )
 INSTALL_POPPLER = (
     "pdftoppm (poppler) is needed for PNG pages and was not found: on Debian/Ubuntu "
