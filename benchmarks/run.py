@@ -467,11 +467,34 @@ def machine() -> dict[str, str]:
         "cpu": cpu,
         "cores": str(os.cpu_count()),
         "memory": mem,
-        "os": f"{platform.system()} {platform.release()}",
+        "os": f"{_os_name()} (Linux {platform.release()})"
+        if platform.system() == "Linux"
+        else f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pandas.__version__,
+        "openpyxl": _version("openpyxl"),
+        "python-calamine": _version("python-calamine"),
     }
+
+
+def _os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    return "Linux"
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _num(x: float | None, unit: str) -> str:
@@ -600,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nxladdin benchmark, {about['date']}: {about['cpu']}, {about['cores']} cores, "
         f"{about['memory']}, {about['os']}, Python {about['python']}, numpy {about['numpy']}, "
-        f"pandas {about['pandas']}"
+        f"pandas {about['pandas']}, openpyxl {about['openpyxl']}, "
+        f"python-calamine {about['python-calamine']}"
         + (" (--quick: sizes too small to mean anything)" if args.quick else "")
     )
     print(f"Medians of {runs} alternating runs (figure, baseline, figure, ...); "
