@@ -146,9 +146,13 @@ def _with_total(table: pd.DataFrame, count: str, hits: str) -> pd.DataFrame:
     out = pd.concat([table, total], ignore_index=True)
     out[count] = out[count].astype(np.int64)
     out[hits] = out[hits].astype(np.int64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["percent"] = np.where(out[count] > 0, 100.0 * out[hits] / out[count].where(out[count] > 0, 1), np.nan)
+    out["percent"] = _percent(out[hits], out[count])
     return out
+
+
+def _percent(hits: pd.Series, count: pd.Series) -> np.ndarray:
+    """100 * hits / count, NaN where nothing was counted."""
+    return np.where(count > 0, 100.0 * hits / count.clip(lower=1), np.nan)
 
 
 def assessment_timeliness(
@@ -214,8 +218,7 @@ def timeliness_trend(
             "in_time": grouped["in_time"].astype(np.int64).to_numpy(),
         }
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["percent"] = np.where(out["completed"] > 0, 100.0 * out["in_time"] / out["completed"].clip(lower=1), np.nan)
+    out["percent"] = _percent(out["in_time"], out["completed"])
     return out
 
 
