@@ -19,7 +19,7 @@ Each call is one LibreOffice start (about 3 s), with a private user profile
 
 Example::
 
-    from tests.oracle import libreoffice_workdays, soffice_path
+    from oracle import libreoffice_workdays, soffice_path  # tests/ is on sys.path under pytest
     rows = libreoffice_workdays(
         [(date(2024, 7, 22), date(2024, 9, 24))], [date(2024, 8, 26)]
     )

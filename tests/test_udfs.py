@@ -16,7 +16,7 @@ import random
 import numpy as np
 import pytest
 
-from tests.oracle import libreoffice_workdays, soffice_path
+from oracle import libreoffice_workdays, soffice_path
 from xladdin.core import workdays
 from xladdin.excel import udfs
 from xladdin.excel.convert import BAD, BLANK, OK, serials_to_dates, to_dates

@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
-from tests.oracle import soffice_path
+from oracle import soffice_path
 from xladdin.errors import WorkbookError
 from xladdin.io.safe_save import save_atomically
 from xladdin.io.xlsm import (
