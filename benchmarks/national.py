@@ -32,7 +32,7 @@ import pandas as pd
 
 from xladdin.core.measures import team_names, usable
 from xladdin.core.workdays import timeliness
-from xladdin.io.extracts import read_assessments
+from xladdin.extracts.read import read_assessments
 
 COLUMNS = ["authority", "team", "month", "completed", "in_time", "percent"]
 

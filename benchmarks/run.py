@@ -278,7 +278,7 @@ def cli_csv_rows(csv: Path, n: int, runs: int) -> list[Row]:
     memory = Row("peak memory of `xladdin timeliness`", size, "the size of the CSV file", "at most", 4,
                  unit="MB")  # fmt: skip
     try:
-        _need("xladdin.io.extracts", "read_assessments")
+        _need("xladdin.extracts.read", "read_assessments")
     except Unavailable as exc:
         for r in (speed, memory):
             r.status, r.note = NOT_YET, str(exc)
@@ -312,7 +312,7 @@ def cli_xlsx_row(xlsx: Path, n: int, runs: int) -> Row:
     row = Row("`xladdin timeliness` end to end", f"{n:,}-row List 4 xlsx",
               "pandas.read_excel(F), default engine (openpyxl)", "faster", 8)  # fmt: skip
     try:
-        _need("xladdin.io.extracts", "read_assessments")
+        _need("xladdin.extracts.read", "read_assessments")
     except Unavailable as exc:
         row.status, row.note = NOT_YET, str(exc)
         return row
@@ -337,8 +337,8 @@ def refresh_row(list4: Path, list3: Path, n: int, work: Path, runs: int) -> Row:
     row = Row("`xladdin refresh` of the performance workbook", f"{n:,}-row List 4 + List 3 CSV",
               "reading the same extracts with the reader alone", "at most", 3)  # fmt: skip
     try:
-        workbook = _need("xladdin.io.workbook", "create_workbook", "refresh")
-        _need("xladdin.io.extracts", "read_assessments", "read_referrals")
+        workbook = _need("xladdin.workbook.refresh", "create_workbook", "refresh")
+        _need("xladdin.extracts.read", "read_assessments", "read_referrals")
     except Unavailable as exc:
         row.status, row.note = NOT_YET, str(exc)
         return row
@@ -349,7 +349,7 @@ def refresh_row(list4: Path, list3: Path, n: int, work: Path, runs: int) -> Row:
     cmd = [*_xladdin(), "refresh", str(book), "--assessments", str(list4), "--referrals", str(list3),
            "--month", synth.MONTH]  # fmt: skip
     code = (
-        "from xladdin.io.extracts import read_assessments, read_referrals; "
+        "from xladdin.extracts.read import read_assessments, read_referrals; "
         f"read_assessments({str(list4)!r}); read_referrals({str(list3)!r})"
     )
     base = [sys.executable, "-c", code]
@@ -394,7 +394,7 @@ def udf_row(n: int, sample: int, runs: int) -> Row:
 def national_rows(folder: Path, total: int, authorities: int, work: Path) -> list[Row]:
     rows = []
     try:
-        _need("xladdin.io.extracts", "read_assessments")
+        _need("xladdin.extracts.read", "read_assessments")
     except Unavailable as exc:
         r = Row(
             "national: timeliness by authority, team, month", f"{total:,} rows", "", "completes", 0

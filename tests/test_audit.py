@@ -16,7 +16,7 @@ from xladdin import demo
 from xladdin.core import schema
 from xladdin.core.audit import AUDIT_SUMMARY_COLUMNS, audit_summary
 from xladdin.errors import XladdinError
-from xladdin.io.extracts import read_audit
+from xladdin.extracts.read import read_audit
 
 
 def _tracker(rows):

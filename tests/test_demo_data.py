@@ -25,7 +25,7 @@ from xladdin.core.measures import (
     usable,
 )
 from xladdin.core.workdays import networkdays, working_days_between
-from xladdin.io.extracts import cross_check, read_assessments, read_audit, read_referrals
+from xladdin.extracts.read import cross_check, read_assessments, read_audit, read_referrals
 
 # The seed's September 2024 table (legacy counting), copied as printed, in its
 # order (case-insensitive by name): team, denominator, numerator, percent.
@@ -276,7 +276,7 @@ def test_no_real_looking_child_data(files):
         assert (born < EXTRACT).all() and (born > pd.Timestamp("2005-01-01")).all()
         workers = set(raw["Allocated Worker"]) - {""}
         assert workers and all(
-            w.split()[0] in demo._FIRST and w.split()[1] in demo._LAST for w in workers
+            w.split()[0] in demo.FIRST_NAMES and w.split()[1] in demo.LAST_NAMES for w in workers
         )
     tracker = _raw(files["audit"], 3)
     assert list(tracker.columns) == list(schema.AUDIT_HEADERS.values())  # no child or worker

@@ -16,9 +16,9 @@ from test_spotlight import SECTIONS, area, spotlight_workbook
 
 from xladdin.demo import demo_paths
 from xladdin.errors import ExportError
-from xladdin.io.export import _small, export_for_leadership
-from xladdin.io.pdf import to_pngs
-from xladdin.io.workbook import create_workbook
+from xladdin.report.export import _small, export_for_leadership
+from xladdin.report.pdf import to_pngs
+from xladdin.workbook.refresh import create_workbook
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 
@@ -193,7 +193,7 @@ def test_export_refusals(built: Path, tmp_path: Path, monkeypatch: pytest.Monkey
 
 @needs_libreoffice
 def test_demo_outputs(tmp_path: Path) -> None:
-    from xladdin.io.demo_outputs import build_demo_outputs
+    from xladdin.demo.outputs import build_demo_outputs
 
     made = build_demo_outputs(tmp_path / "demo", demo_paths())
     assert {"workbook", "spotlight", "export", "pdf", "page_1", "page_7"} <= set(made)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from xladdin.errors import ExtractError
-from xladdin.io import (
+from xladdin.extracts import (
     Extract,
     cross_check,
     read_assessments,
@@ -23,7 +23,7 @@ from xladdin.io import (
     read_extract,
     read_referrals,
 )
-from xladdin.io.extracts import normalise_header, parse_dates
+from xladdin.extracts.read import normalise_header, parse_dates
 
 DATA = Path(__file__).parent / "data"
 MESSY = DATA / "list4_messy_cp1252.csv"

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from xladdin.errors import MappingError
-from xladdin.io import load_mapping, read_assessments
-from xladdin.io.mapping import mapping_from_dict
+from xladdin.extracts import load_mapping, read_assessments
+from xladdin.extracts.mapping import mapping_from_dict
 
 DATA = Path(__file__).parent / "data"
 LOCAL = DATA / "local_lcs.csv"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from xladdin.core import quality as q
-from xladdin.io import read_assessments
+from xladdin.extracts import read_assessments
 
 DATA = Path(__file__).parent / "data"
 T = pd.Timestamp

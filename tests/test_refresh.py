@@ -18,8 +18,8 @@ from xladdin.core import measures
 from xladdin.core.calendar import get_calendar
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError, XladdinError
-from xladdin.io import extracts
-from xladdin.io.workbook import create_workbook, read_area, refresh
+from xladdin import extracts
+from xladdin.workbook.refresh import create_workbook, read_area, refresh
 
 
 def generated_cells(wb: openpyxl.Workbook) -> set[tuple[str, str]]:
@@ -228,8 +228,8 @@ def test_text_from_extracts_never_becomes_a_formula(tmp_path: Path) -> None:
         if row[0].value[:1] in "=+-@":
             assert row[0].quotePrefix  # stays text if the officer edits it in Excel
     # ...and through the spotlight and the leadership export.
-    from xladdin.io.export import export_for_leadership
-    from xladdin.io.spotlight import write_spotlight
+    from xladdin.report.export import export_for_leadership
+    from xladdin.report.spotlight import write_spotlight
 
     write_spotlight(path)
     out = export_for_leadership(path, tmp_path / "lead.xlsx", suppress=False).xlsx
@@ -243,7 +243,7 @@ def test_text_from_extracts_never_becomes_a_formula(tmp_path: Path) -> None:
 
 
 def test_put_keeps_error_like_and_formula_like_text_as_text(tmp_path: Path) -> None:
-    from xladdin.io.styles import put
+    from xladdin.workbook.styles import put
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -256,8 +256,9 @@ def test_put_keeps_error_like_and_formula_like_text_as_text(tmp_path: Path) -> N
 
 
 def test_an_xlsm_keeps_its_macros_and_ribbon_through_refresh_and_spotlight(tmp_path: Path) -> None:
-    from xladdin.io.spotlight import write_spotlight
-    from xladdin.io.xlsm import build_workbook, ribbon_target
+    from xladdin.report.spotlight import write_spotlight
+    from xladdin.excel.xlsm import build_workbook
+    from xladdin.workbook.package import ribbon_target
 
     path = build_workbook(tmp_path / "performance.xlsm")
     wb = openpyxl.load_workbook(path, keep_vba=True)
@@ -277,7 +278,7 @@ def test_a_picture_the_officer_added_survives_refresh(workbook: Path) -> None:
     pytest.importorskip("PIL", reason="openpyxl keeps pictures only with Pillow (a dependency for this)")
     from openpyxl.drawing.image import Image
 
-    from xladdin.io.template import default_template
+    from xladdin.report.template import default_template
 
     data = openpyxl.load_workbook(default_template())["Page"]._images[0]._data()  # (reads it once)
     wb = openpyxl.load_workbook(workbook)

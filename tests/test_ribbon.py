@@ -26,10 +26,10 @@ from test_workbook import demo_workbook
 
 from xladdin.errors import ExtractError, WorkbookError
 from xladdin.excel import live, ribbon
-from xladdin.io import extracts
-from xladdin.io.sheets import AREAS
-from xladdin.io.workbook import read_area, refresh
-from xladdin.io.xlsm import build_workbook
+from xladdin import extracts
+from xladdin.workbook.areas import AREAS
+from xladdin.workbook.refresh import read_area, refresh
+from xladdin.excel.xlsm import build_workbook
 
 REFRESHED_AT = dt.datetime(2024, 11, 4, 9, 30)
 

@@ -12,9 +12,9 @@ from openpyxl.utils import range_boundaries
 from test_workbook import SEED_LEGACY, demo_workbook
 
 from xladdin.errors import WorkbookError
-from xladdin.io.spotlight import SHEET, write_spotlight
-from xladdin.io.template import default_template
-from xladdin.io.workbook import create_workbook, read_area, refresh
+from xladdin.report.spotlight import SHEET, write_spotlight
+from xladdin.report.template import default_template
+from xladdin.workbook.refresh import create_workbook, read_area, refresh
 
 SECTIONS = ["Re-referrals audit summary", "Re-referrals action plan", "Assessment data for September 2024",
             "Assessment timeliness by team", "Assessment timeliness over the last 13 months",

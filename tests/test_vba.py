@@ -20,8 +20,8 @@ with warnings.catch_warnings():  # oletools 0.60 uses pyparsing names deprecated
     from oletools.olevba import VBA_Parser, decompress_stream
 
 from xladdin.errors import WorkbookError
-from xladdin.io.vba import build_vba_project, compress, normalise_source
-from xladdin.io.xlsm import vba_sources
+from xladdin.excel.vbaproject import build_vba_project, compress, normalise_source
+from xladdin.excel.xlsm import vba_sources
 
 HERE = Path(__file__).parent
 
@@ -64,7 +64,7 @@ def test_compress_incompressible_full_chunk_is_stored_raw():
 
 
 def test_ms_ovba_own_compressor_still_corrupts_text():
-    # Why xladdin.io.vba carries its own compressor. If this starts failing, ms-ovba was
+    # Why xladdin.excel.vbaproject carries its own compressor. If this starts failing, ms-ovba was
     # fixed upstream and the work-around in vba.py can go.
     from ms_ovba_compression.ms_ovba import MsOvba
 

@@ -17,9 +17,9 @@ import pytest
 
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError
-from xladdin.io import sheets
-from xladdin.io.settings import Settings, read_settings
-from xladdin.io.workbook import SHEETS, create_workbook, read_area, refresh
+from xladdin.workbook import areas
+from xladdin.workbook.settings import Settings, read_settings
+from xladdin.workbook.refresh import SHEETS, create_workbook, read_area, refresh
 
 # The seed's September 2024 team table (legacy counting), copied from the seed text.
 SEED_LEGACY = [
@@ -71,9 +71,9 @@ def test_new_workbook_has_the_sheets_settings_and_named_areas(tmp_path: Path) ->
     settings = read_settings(wb)
     assert settings.month == "2024-09" and settings.target == 80.0
     assert settings.counting == "corrected" and settings.marking == "OFFICIAL-SENSITIVE"
-    for name in sheets.AREAS:
+    for name in areas.AREAS:
         assert name in wb.defined_names, name
-    for name in sheets.COMMENTARY:
+    for name in areas.COMMENTARY:
         assert name in wb.defined_names, name
     # The month cell is text, so Excel does not turn 2024-09 into a date.
     month_cell = wb["Settings"]["B4"]
@@ -198,17 +198,17 @@ def test_bank_holidays_in_use_are_listed(refreshed: Path) -> None:
 
 def test_summary_sentence_forms() -> None:
     total = {"completed": 150, "in_time": 100, "percent": 200 / 3, "other_percent": 76.0}
-    assert sheets.summary_sentence("2024-09", total, counting="legacy", target=81, days=45) == (
+    assert areas.summary_sentence("2024-09", total, counting="legacy", target=81, days=45) == (
         "In September 2024, 66.7% of assessments (100 of 150) were completed within 45 working days, "
         "below the 81% target; the corrected count gave 76.0%."
     )
     same = {"completed": 182, "in_time": 153, "percent": 84.07, "other_percent": 84.07}
-    assert sheets.summary_sentence("2024-10", same, counting="corrected", target=81, days=45) == (
+    assert areas.summary_sentence("2024-10", same, counting="corrected", target=81, days=45) == (
         "In October 2024, 84.1% of assessments (153 of 182) were completed within 45 working days, "
         "at or above the 81% target."
     )
     none = {"completed": 0, "in_time": 0, "percent": float("nan"), "other_percent": float("nan")}
-    assert "no assessments were completed" in sheets.summary_sentence(
+    assert "no assessments were completed" in areas.summary_sentence(
         "2024-10", none, counting="corrected", target=81, days=45)
 
 
@@ -221,15 +221,15 @@ def test_refresh_needs_an_assessments_extract(tmp_path: Path) -> None:
 def test_placements_for_the_live_excel_writer_match_what_openpyxl_wrote(refreshed: Path) -> None:
     wb = openpyxl.load_workbook(refreshed)
     tables = {
-        "xl_team_table": sheets.Table(sheets.team_header("corrected"), [["=Team", 1, 1, 1.0, "green", 1, 1.0, 0.0]]),
-        "xl_trend": sheets.Table(sheets.HEADERS["xl_trend"], []),
+        "xl_team_table": areas.Table(areas.team_header("corrected"), [["=Team", 1, 1, 1.0, "green", 1, 1.0, 0.0]]),
+        "xl_trend": areas.Table(areas.HEADERS["xl_trend"], []),
     }
-    team, trend = sheets.placements(tables, quote_text=True)
+    team, trend = areas.placements(tables, quote_text=True)
     assert (team.sheet, team.anchor, team.ref) == ("Team table", "A4", "$A$4:$H$5")
     assert team.values[1][0] == "'=Team"  # Excel would parse =Team as a formula
     assert team.formats[3] == "0.0%"
     assert trend.ref == "$A$4:$E$4"
     # The same references openpyxl's writer used for the refreshed workbook.
     rows = len(read_area(wb, "xl_team_table"))
-    assert next(iter(wb.defined_names["xl_team_table"].destinations))[1] == sheets.area_ref("xl_team_table", rows)
-    assert sheets.split_anchor("AA12") == (12, 27) and sheets.column_letter(28) == "AB"
+    assert next(iter(wb.defined_names["xl_team_table"].destinations))[1] == areas.area_ref("xl_team_table", rows)
+    assert areas.split_anchor("AA12") == (12, 27) and areas.column_letter(28) == "AB"

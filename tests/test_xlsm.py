@@ -23,16 +23,9 @@ import pytest
 
 from oracle import soffice_path
 from xladdin.errors import WorkbookError
-from xladdin.io.safe_save import save_atomically
-from xladdin.io.xlsm import (
-    CUSTOM_UI,
-    CUSTOM_UI_PART,
-    VBA_PART,
-    build_workbook,
-    reinject_ribbon,
-    ribbon_target,
-    vba_sources,
-)
+from xladdin.workbook.safe_save import save_atomically
+from xladdin.excel.xlsm import CUSTOM_UI, build_workbook, vba_sources
+from xladdin.workbook.package import CUSTOM_UI_PART, VBA_PART, reinject_ribbon, ribbon_target
 
 with warnings.catch_warnings():  # oletools 0.60 uses pyparsing names deprecated since 3.0
     warnings.simplefilter("ignore")
@@ -218,7 +211,7 @@ def test_libreoffice_opens_the_xlsm_and_imports_the_vba_module(built, tmp_path):
 
 
 def test_a_headless_refresh_of_the_xlsm_keeps_macros_ribbon_and_conf(built, tmp_path):
-    from xladdin.io import workbook
+    from xladdin.workbook import refresh as workbook
 
     path = tmp_path / "performance.xlsm"
     shutil.copyfile(built, path)

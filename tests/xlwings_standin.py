@@ -58,7 +58,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from xladdin.io.xlsm import reinject_ribbon
+from xladdin.workbook.package import reinject_ribbon
 
 
 class ComError(Exception):

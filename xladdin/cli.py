@@ -71,7 +71,7 @@ def _calendar(args: argparse.Namespace):
 
 
 def _read(kind: str | None, args: argparse.Namespace, path: str):
-    from xladdin.io import extracts
+    from xladdin import extracts
 
     reader = {
         None: extracts.read_extract,
@@ -186,7 +186,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
     extract = _read(args.kind, args, args.extract)
     quality = extract.quality
     if args.referrals:
-        from xladdin.io.extracts import cross_check
+        from xladdin.extracts.read import cross_check
 
         if extract.kind != "assessments":
             raise XladdinError(
@@ -248,12 +248,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"assessments within 45 working days ({total.percent:.1f}%)\n"
         )
     try:
-        from xladdin.io import demo_outputs
+        from xladdin.demo import outputs as demo_outputs
     except ImportError:
         demo_outputs = None  # type: ignore[assignment]
     if demo_outputs is not None:
         written.update(demo_outputs.build_demo_outputs(out, paths))
-        from xladdin.io.xlsm import build_workbook
+        from xladdin.excel.xlsm import build_workbook
 
         # The macro-enabled workbook an officer opens in Excel, refreshed from the demo data.
         written["workbook with ribbon"] = build_workbook(out / "performance.xlsm", base_xlsx=written["workbook"])
@@ -261,20 +261,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for name, path in written.items():
         sys.stdout.write(f"  {name}: {path}\n")
     if demo_outputs is not None and "pdf" not in written:
-        from xladdin.io.pdf import INSTALL_LIBREOFFICE
+        from xladdin.report.pdf import INSTALL_LIBREOFFICE
 
         sys.stdout.write(f"No PDF or page images: {INSTALL_LIBREOFFICE}\n")
     return 0
 
 
 def cmd_new_workbook(args: argparse.Namespace) -> int:
-    from xladdin.io.workbook import create_workbook
+    from xladdin.workbook.refresh import create_workbook
 
     out = Path(args.path)
     if out.exists() and not args.force:
         raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
     if out.suffix.lower() == ".xlsm":
-        from xladdin.io.xlsm import build_workbook
+        from xladdin.excel.xlsm import build_workbook
 
         build_workbook(out)
     else:
@@ -284,7 +284,7 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
 
 
 def cmd_build_workbook(args: argparse.Namespace) -> int:
-    from xladdin.io.xlsm import build_workbook
+    from xladdin.excel.xlsm import build_workbook
 
     out = build_workbook(Path(args.out), args.base)
     sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
@@ -292,15 +292,9 @@ def cmd_build_workbook(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from xladdin.io.workbook import refresh
+    from xladdin.workbook.refresh import refresh
 
     path = Path(args.workbook)
-    after_save = None
-    if path.suffix.lower() == ".xlsm":
-        # openpyxl drops the customUI relationship on save (FINDINGS.md): put the ribbon back.
-        from xladdin.io.xlsm import reinject_ribbon
-
-        after_save = reinject_ribbon
     try:
         result = refresh(
             path,
@@ -309,7 +303,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             audit=args.audit,
             month=args.month,
             progress=_progress(sys.stderr),
-            after_save=after_save,
         )
     finally:
         _end_progress(sys.stderr)
@@ -322,7 +315,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_spotlight(args: argparse.Namespace) -> int:
-    from xladdin.io.spotlight import write_spotlight
+    from xladdin.report.spotlight import write_spotlight
 
     result = write_spotlight(Path(args.workbook), month=args.month, template=args.template)
     sys.stdout.write(f"Spotlight written into {result}.\n")
@@ -330,7 +323,7 @@ def cmd_spotlight(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from xladdin.io.export import export_for_leadership
+    from xladdin.report.export import export_for_leadership
 
     result = export_for_leadership(
         Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None, suppress=args.suppress

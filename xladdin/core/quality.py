@@ -28,7 +28,7 @@ file name), ``row`` (the row number as a spreadsheet shows it), ``column``
 dd/mm/yyyy), ``reason`` (plain English, with what to do) and ``rule``.
 
 The functions here are pure pandas and fully vectorised: a million rows take a
-fraction of a second. ``xladdin.io.extracts`` calls them after reading.
+fraction of a second. ``xladdin.extracts.read`` calls them after reading.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Canonical column names for validated extract frames, and the Annex A headers they come from.
 
-Every reader in ``xladdin.io`` turns an extract (Annex A CSV/xlsx, or a local
+Every reader in ``xladdin.extracts`` turns an extract (Annex A CSV/xlsx, or a local
 extract through a column mapping) into a pandas DataFrame with these canonical
 column names. Dates are ``datetime64[ns]`` (NaT when blank or unreadable). Two
 bookkeeping columns are always present:

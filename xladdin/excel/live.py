@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import WorkbookError
-from xladdin.io.settings import SETTING_ROWS, Settings
-from xladdin.io.sheets import (
+from xladdin.workbook.settings import SETTING_ROWS, Settings
+from xladdin.workbook.areas import (
     AREAS,
     CLOSURES_NAME,
     Placement,
@@ -42,7 +42,7 @@ from xladdin.io.sheets import (
     placements,
     split_anchor,
 )
-from xladdin.io.workbook import RefreshResult, closure_day, prepare_tables
+from xladdin.workbook.refresh import RefreshResult, closure_day, prepare_tables
 
 
 def read_settings(book: Any) -> Settings:

@@ -15,7 +15,7 @@ gives the status bar back to Excel (``status_bar = False``).
 * Refresh writes into the open workbook (``live.refresh``): Excel holds the
   file, so the file on disk is not touched; the officer saves.
 * Build spotlight and Export save the workbook first (so unsaved commentary
-  is included), write a new file beside it (``xladdin.io.reports``) and open
+  is included), write a new file beside it (``xladdin.report.beside``) and open
   it in Excel for review.
 """
 
@@ -32,7 +32,7 @@ import xlwings as xw
 
 from xladdin.errors import XladdinError
 from xladdin.excel import live
-from xladdin.io import reports
+from xladdin.report import beside as reports
 
 TITLE = "xladdin"
 #: What an unexpected failure leaves behind, per action (said in its message box).

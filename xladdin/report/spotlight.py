@@ -43,11 +43,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.errors import WorkbookError
-from xladdin.io import sheets
-from xladdin.io.safe_save import save_atomically
-from xladdin.io.settings import Settings, named_cell, read_settings
-from xladdin.io.template import Look, copy_images, load_look
-from xladdin.io.workbook import keep_ribbon, load, read_area
+from xladdin.workbook import areas
+from xladdin.workbook.safe_save import save_atomically
+from xladdin.workbook.settings import Settings, named_cell, read_settings
+from xladdin.report.template import Look, copy_images, load_look
+from xladdin.workbook.package import keep_ribbon
+from xladdin.workbook.refresh import load, read_area
 
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
@@ -96,11 +97,11 @@ def read_spotlight_data(wb: Any, month: str | None = None) -> SpotlightData:
         wanted = Settings().with_values({"month": month}, source="--month").month
         if wanted != refreshed:
             raise WorkbookError(
-                f"The workbook was refreshed for {sheets.month_name(refreshed)}, not "
-                f"{sheets.month_name(wanted)}: run `xladdin refresh WORKBOOK --month {wanted}` first."
+                f"The workbook was refreshed for {areas.month_name(refreshed)}, not "
+                f"{areas.month_name(wanted)}: run `xladdin refresh WORKBOOK --month {wanted}` first."
             )
     commentary = {}
-    for name in sheets.COMMENTARY:
+    for name in areas.COMMENTARY:
         cell = named_cell(wb, name)
         value = cell.value if cell is not None else None
         commentary[name] = str(value).strip() if value is not None else ""
@@ -189,7 +190,7 @@ class Page:
 
 
 def sheets_put(cell: Any, value: Any) -> None:
-    from xladdin.io.styles import put
+    from xladdin.workbook.styles import put
 
     put(cell, value)
 
@@ -308,7 +309,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.sheet_view.showGridLines = False
     s = data.settings
-    month = sheets.month_name(data.month)
+    month = areas.month_name(data.month)
     page = Page(ws, look)
     team_rows = data.team[1:]
     total = team_rows[-1] if team_rows else None
@@ -397,7 +398,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     header.append("Change since last month")
     for row, src in zip(rows, team_rows):
         row.append(src[7])
-    fmts[7] = sheets.POINTS
+    fmts[7] = areas.POINTS
     first, last = _table(page, header, rows, fmts, rag_col=4, pct_col=3)
     _define(wb, "spot_team_table", ws, first, last, COLS)
     team_first = first
@@ -629,7 +630,7 @@ def _page_setup(ws: Any, look: Look, data: SpotlightData, last_row: int) -> None
     # In a header or footer "&" starts a code (&P page, &N pages), so a literal "&" is written "&&".
     tokens = {k: v.replace("&", "&&") for k, v in {
         "{marking}": data.settings.marking, "{council}": look.text("council"),
-        "{month}": sheets.month_name(data.month), "{title}": TITLE}.items()}
+        "{month}": areas.month_name(data.month), "{title}": TITLE}.items()}
     for name in ("oddHeader", "oddFooter"):
         for part in ("left", "center", "right"):
             s_part = getattr(getattr(src, name), part)

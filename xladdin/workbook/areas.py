@@ -32,7 +32,7 @@ from xladdin.core import measures
 from xladdin.core.audit import audit_summary
 from xladdin.core.calendar import WorkingCalendar
 from xladdin.core.schema import TOTAL
-from xladdin.io.settings import Settings
+from xladdin.workbook.settings import Settings
 
 PCT = "0.0%"
 DATE = "dd/mm/yyyy"
@@ -277,7 +277,7 @@ def build_tables(
     """Every generated table of the workbook, keyed by its defined name.
 
     Args:
-        assessments, referrals, audit: ``xladdin.io.extracts.Extract`` objects
+        assessments, referrals, audit: ``xladdin.extracts.read.Extract`` objects
             (referrals and audit may be None: their tables are then empty).
         settings: the officer's settings (target, counting, clock ...).
         month: the reporting month, ``"YYYY-MM"``.

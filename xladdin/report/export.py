@@ -40,10 +40,10 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidationList
 
 from xladdin.errors import ExportError, WorkbookError
-from xladdin.io.pdf import to_pdf
-from xladdin.io.safe_save import save_atomically
-from xladdin.io.settings import read_settings
-from xladdin.io.spotlight import SHEET, SUPPRESSIBLE, TITLE
+from xladdin.report.pdf import to_pdf
+from xladdin.workbook.safe_save import save_atomically
+from xladdin.workbook.settings import read_settings
+from xladdin.report.spotlight import SHEET, SUPPRESSIBLE, TITLE
 
 SUPPRESSED = "c"
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import openpyxl
 
 from xladdin.errors import WorkbookError
-from xladdin.io.export import ExportResult, export_for_leadership
-from xladdin.io.safe_save import check_not_open
-from xladdin.io.spotlight import write_spotlight
-from xladdin.io.workbook import read_area
+from xladdin.report.export import ExportResult, export_for_leadership
+from xladdin.workbook.safe_save import check_not_open
+from xladdin.report.spotlight import write_spotlight
+from xladdin.workbook.refresh import read_area
 
 
 def refreshed_month(workbook_path: Path | str) -> str:

@@ -4,7 +4,7 @@ The convention that causes mistakes: openpyxl (``load_workbook(keep_vba=True)``
 then ``save``) keeps ``xl/vbaProject.bin`` and the ``customUI/`` part but drops
 the package relationship to the ribbon from ``_rels/.rels`` (FINDINGS.md), so
 the ribbon silently disappears. Every save of an ``.xlsm`` must therefore be
-followed by :func:`reinject_ribbon` (it fits ``save_atomically(after_save=...)``).
+followed by :func:`xladdin.workbook.package.reinject_ribbon` (``save_atomically(after_save=...)``).
 
 An ``.xlsm`` is an ``.xlsx`` plus (ECMA-376 Part 2 and MS-OI29500 3.4.1.4):
 
@@ -14,29 +14,34 @@ An ``.xlsm`` is an ``.xlsx`` plus (ECMA-376 Part 2 and MS-OI29500 3.4.1.4):
 * ``customUI/customUI14.xml`` (namespace ``.../office/2009/07/customui``), linked
   from ``_rels/.rels`` by a ``.../2007/relationships/ui/extensibility`` relationship.
 
-All of it is done here with :mod:`zipfile`, from the text sources kept in the
-repository (``xladdin/excel/vba/*.bas`` and ``xladdin/excel/customUI14.xml``).
+All of it is done with the part plumbing of :mod:`xladdin.workbook.package`, from the text
+sources kept in the repository (``xladdin/excel/vba/*.bas`` and ``xladdin/excel/customUI14.xml``).
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from xladdin.errors import WorkbookError
-from xladdin.io.vba import build_vba_project
+from xladdin.excel.vbaproject import build_vba_project
+from xladdin.workbook.package import (
+    CUSTOM_UI_PART,
+    CUSTOM_UI_REL_ID,
+    CUSTOM_UI_REL_TYPE,
+    VBA_PART,
+    add_relationship,
+    read_parts,
+    to_xml,
+    write_parts,
+)
 
-EXCEL_DIR = Path(__file__).resolve().parent.parent / "excel"
+EXCEL_DIR = Path(__file__).resolve().parent
 VBA_DIR = EXCEL_DIR / "vba"
 CUSTOM_UI = EXCEL_DIR / "customUI14.xml"
 
-CUSTOM_UI_PART = "customUI/customUI14.xml"
-CUSTOM_UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-CUSTOM_UI_REL_ID = "rIdXladdinRibbon"
-VBA_PART = "xl/vbaProject.bin"
 VBA_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -47,11 +52,9 @@ XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 CONF_SHEET = "xlwings.conf"
 CONF = (("UDF Modules", "xladdin.excel.udfs"),)
 
-#: Fixed zip time and document times so that two builds are byte-identical.
-FIXED_ZIP_TIME = (2024, 11, 1, 0, 0, 0)
+#: Fixed document times so that two builds are byte-identical.
 FIXED_DOC_TIME = "2024-11-01T00:00:00Z"
 
-_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
@@ -66,7 +69,7 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
     Args:
         out_path: where to write the ``.xlsm`` (normally ``workbooks/performance.xlsm``).
         base_xlsx: the workbook to start from; a new one from
-            ``xladdin.io.workbook.create_workbook()`` if None.
+            ``xladdin.workbook.refresh.create_workbook()`` if None.
 
     Returns:
         ``out_path``.
@@ -83,7 +86,7 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         )
     with tempfile.TemporaryDirectory(prefix="xladdin-xlsm-") as tmp:
         if base_xlsx is None:
-            from xladdin.io.workbook import create_workbook
+            from xladdin.workbook.refresh import create_workbook
 
             base_xlsx = create_workbook(Path(tmp) / "performance.xlsx")
         try:
@@ -132,14 +135,14 @@ def package_xlsm(
     times are set to fixed values, so the output depends only on the input.
     """
     _check_custom_ui(custom_ui)
-    parts = _read_parts(Path(xlsx))
+    parts = read_parts(Path(xlsx))
     parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"])
-    parts["xl/_rels/workbook.xml.rels"] = _add_relationship(
+    parts["xl/_rels/workbook.xml.rels"] = add_relationship(
         parts["xl/_rels/workbook.xml.rels"], VBA_REL_TYPE, "vbaProject.bin", "rIdXladdinVba"
     )
     parts[VBA_PART] = vba_project
     parts[CUSTOM_UI_PART] = custom_ui
-    parts["_rels/.rels"] = _add_relationship(
+    parts["_rels/.rels"] = add_relationship(
         parts["_rels/.rels"], CUSTOM_UI_REL_TYPE, CUSTOM_UI_PART, CUSTOM_UI_REL_ID
     )
     if fixed_times and "docProps/core.xml" in parts:
@@ -150,85 +153,11 @@ def package_xlsm(
             core,
         )
         parts["docProps/core.xml"] = core.encode("utf-8")
-    _write_parts(Path(out_path), parts)
+    write_parts(Path(out_path), parts)
     return Path(out_path)
 
 
-def reinject_ribbon(path: Path | str, custom_ui: bytes | None = None) -> None:
-    """Put the ribbon back into an ``.xlsm`` after openpyxl saved it (idempotent).
-
-    Adds ``customUI/customUI14.xml`` if it is missing (``custom_ui``, default
-    the repository's ``customUI14.xml``) and the relationship to it in
-    ``_rels/.rels``. The zip is rewritten in a canonical order.
-
-    Raises:
-        WorkbookError: if ``path`` is not a workbook with a ``vbaProject.bin``.
-    """
-    path = Path(path)
-    parts = _read_parts(path)
-    if VBA_PART not in parts:
-        raise WorkbookError(
-            f"{path.name} has no macros (xl/vbaProject.bin): open it with "
-            "load_workbook(keep_vba=True), or rebuild it with `xladdin build-workbook`."
-        )
-    if CUSTOM_UI_PART not in parts:
-        parts[CUSTOM_UI_PART] = custom_ui if custom_ui is not None else CUSTOM_UI.read_bytes()
-    parts["_rels/.rels"] = _add_relationship(
-        parts["_rels/.rels"], CUSTOM_UI_REL_TYPE, CUSTOM_UI_PART, CUSTOM_UI_REL_ID
-    )
-    _write_parts(path, parts)
-
-
-def ribbon_target(path: Path | str) -> str | None:
-    """The part that ``_rels/.rels`` names as the ribbon, or None (for tests and diagnostics)."""
-    with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("_rels/.rels"))
-    for rel in root:
-        if rel.get("Type") == CUSTOM_UI_REL_TYPE:
-            return rel.get("Target", "").lstrip("/")
-    return None
-
-
 # --- zip and XML plumbing -------------------------------------------------------------------
-
-
-def _read_parts(path: Path) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return {name: z.read(name) for name in z.namelist()}
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise WorkbookError(f"{path.name} is not a readable workbook ({exc}).") from exc
-
-
-def _order(name: str) -> tuple[int, str]:
-    # [Content_Types].xml first and package rels next, as Excel writes them; then by name.
-    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
-    return (first.get(name, 2), name)
-
-
-def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(parts, key=_order):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, parts[name])
-    tmp.replace(path)
-
-
-def _add_relationship(xml: bytes, rel_type: str, target: str, rel_id: str) -> bytes:
-    """``xml`` (a .rels part) with one relationship of ``rel_type`` pointing at ``target``."""
-    ET.register_namespace("", _PKG_RELS)
-    root = ET.fromstring(xml)
-    for rel in list(root):
-        if rel.get("Type") == rel_type:
-            root.remove(rel)
-    taken = {rel.get("Id") for rel in root}
-    if rel_id in taken:  # pragma: no cover - only if someone else used our id
-        raise WorkbookError(f"Relationship id {rel_id} is already used in the workbook package.")
-    ET.SubElement(root, f"{{{_PKG_RELS}}}Relationship", Id=rel_id, Type=rel_type, Target=target)
-    return _xml(root)
 
 
 def _content_types(xml: bytes) -> bytes:
@@ -244,13 +173,7 @@ def _content_types(xml: bytes) -> bytes:
     )
     if not any(n.get("Extension") == "xml" for n in root):
         ET.SubElement(root, f"{{{_CT_NS}}}Default", Extension="xml", ContentType="application/xml")
-    return _xml(root)
-
-
-def _xml(root: ET.Element) -> bytes:
-    # The declaration as Office writes it (ElementTree's own uses single quotes).
-    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-    return (head + ET.tostring(root, encoding="unicode")).encode("utf-8")
+    return to_xml(root)
 
 
 def _check_custom_ui(custom_ui: bytes) -> None:

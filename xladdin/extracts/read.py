@@ -47,7 +47,7 @@ from xladdin.core.schema import (
     REFERRAL_REQUIRED,
 )
 from xladdin.errors import ExtractError, MappingError
-from xladdin.io.mapping import KINDS, ColumnMapping, as_mapping
+from xladdin.extracts.mapping import KINDS, ColumnMapping, as_mapping
 
 Progress = Callable[[str], Any]
 

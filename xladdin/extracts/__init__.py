@@ -1,6 +1,6 @@
 """Reading and writing: extracts in (CSV/xlsx -> validated frames), workbooks out."""
 
-from xladdin.io.extracts import (
+from xladdin.extracts.read import (
     Extract,
     cross_check,
     read_assessments,
@@ -8,7 +8,7 @@ from xladdin.io.extracts import (
     read_extract,
     read_referrals,
 )
-from xladdin.io.mapping import ColumnMapping, load_mapping
+from xladdin.extracts.mapping import ColumnMapping, load_mapping
 
 __all__ = [
     "ColumnMapping",

@@ -1,7 +1,7 @@
 """The performance workbook: create it, and refresh its generated areas from the extracts.
 
 The convention that causes mistakes: refresh owns only the generated areas
-(the defined names ``xl_*`` listed in ``sheets.AREAS``). Every other cell
+(the defined names ``xl_*`` listed in ``areas.AREAS``). Every other cell
 (Settings values, Commentary, closure days, any sheet or cell the officer
 adds) is read, never written, so it survives a refresh unchanged. The file is
 replaced only when a complete new file has been written (``safe_save.py``): a
@@ -28,10 +28,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xladdin.core.calendar import get_calendar, parse_closure_lines
 from xladdin.errors import DateError, WorkbookError
-from xladdin.io import sheets, styles
-from xladdin.io.safe_save import check_not_open, save_atomically
-from xladdin.io.settings import SETTING_ROWS, Settings, read_settings
-from xladdin.io.sheets import AREAS, CLOSURES_NAME, COMMENTARY, Table
+from xladdin.workbook import areas, styles
+from xladdin.workbook.package import keep_ribbon
+from xladdin.workbook.safe_save import check_not_open, save_atomically
+from xladdin.workbook.settings import SETTING_ROWS, Settings, read_settings
+from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
 
 SHEETS = ("Settings", "Team table", "Trend", "Open assessments", "Data quality", "Re-referrals",
           "Commentary", "Holidays", "About")
@@ -75,7 +76,7 @@ class RefreshResult:
 # --------------------------------------------------------------------------- areas
 
 
-def _anchor(area: sheets.Area) -> tuple[int, int]:
+def _anchor(area: areas.Area) -> tuple[int, int]:
     col, row = coordinate_from_string(area.anchor)
     return row, column_index_from_string(col)
 
@@ -113,7 +114,7 @@ def write_area(wb: Any, name: str, table: Table) -> int:
             put(cell, value)
             if i and j in formats and cell.number_format != formats[j]:
                 cell.number_format = formats[j]
-    _define(wb, name, area.sheet, sheets.area_ref(name, len(values)))
+    _define(wb, name, area.sheet, areas.area_ref(name, len(values)))
     return len(table.rows)
 
 
@@ -198,9 +199,9 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
         if name not in ("xl_team_title", "xl_summary_suggestion"):
             r0, c0 = _anchor(area)
             _header_style(wb[area.sheet], r0, c0, area.width)
-        header = sheets.HEADERS.get(name)
+        header = areas.HEADERS.get(name)
         if name == "xl_team_table":
-            header = sheets.team_header(settings.counting)
+            header = areas.team_header(settings.counting)
         write_area(wb, name, Table(header or [""], []))
     for ws in wb.worksheets:
         _print_setup(ws, settings)
@@ -278,7 +279,7 @@ def _team_sheet(wb: Any) -> None:
 def _trend_sheet(wb: Any) -> None:
     ws = wb["Trend"]
     r0, _ = _anchor(AREAS["xl_trend"])
-    n = sheets.TREND_MONTHS
+    n = areas.TREND_MONTHS
     chart = LineChart()
     chart.title = "Assessments completed within 45 working days"
     chart.y_axis.title = "% in time"
@@ -331,13 +332,13 @@ def _holidays_sheet(wb: Any) -> None:
     ws["D3"].font = styles.BOLD_FONT
     ws["D4"].value, ws["E4"].value = "Date", "Description"
     _header_style(ws, 4, 4, 2)
-    sheet, anchor = sheets.CLOSURES_ANCHOR
+    sheet, anchor = areas.CLOSURES_ANCHOR
     r0 = int(anchor[1:])
-    for r in range(r0, r0 + sheets.CLOSURES_ROWS):
-        ws.cell(row=r, column=4).number_format = sheets.DATE
+    for r in range(r0, r0 + areas.CLOSURES_ROWS):
+        ws.cell(row=r, column=4).number_format = areas.DATE
         ws.cell(row=r, column=4).fill = styles.INPUT_FILL
         ws.cell(row=r, column=5).fill = styles.INPUT_FILL
-    _define(wb, CLOSURES_NAME, sheet, f"$D${r0}:$E${r0 + sheets.CLOSURES_ROWS - 1}")
+    _define(wb, CLOSURES_NAME, sheet, f"$D${r0}:$E${r0 + areas.CLOSURES_ROWS - 1}")
 
 
 # --------------------------------------------------------------------------- refresh
@@ -381,16 +382,6 @@ def closure_day(value: Any, where: str) -> list[dt.date]:
             f"{where}: {value!r} is not a date. "
             "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
         ) from None
-
-
-def keep_ribbon(path: Path) -> Callable[[Path], None] | None:
-    """For an .xlsm, the step that puts its ribbon back after openpyxl saved it (FINDINGS.md:
-    openpyxl keeps vbaProject.bin but drops the customUI relationship); None for .xlsx."""
-    if Path(path).suffix.lower() != ".xlsm":
-        return None
-    from xladdin.io.xlsm import reinject_ribbon
-
-    return reinject_ribbon
 
 
 def _resolve(value: str | Path | None, base: Path) -> Path | None:
@@ -477,7 +468,7 @@ def prepare_tables(
     Raises:
         WorkbookError, ExtractError, XladdinError: ``name`` is used in the messages.
     """
-    from xladdin.io import extracts as xio  # imported here: the extract readers are heavy-ish
+    from xladdin import extracts as xio  # imported here: the extract readers are heavy-ish
 
     say = progress or (lambda _msg: None)
     chosen = {
@@ -507,6 +498,6 @@ def prepare_tables(
     else:
         the_month = str(pd.Period(a.extract_date, freq="M") - 1)
     say("Calculating")
-    tables = sheets.build_tables(assessments=a, referrals=r, audit=au, settings=settings,
+    tables = areas.build_tables(assessments=a, referrals=r, audit=au, settings=settings,
                                  month=the_month, calendar=calendar, refreshed_at=refreshed_at)
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
