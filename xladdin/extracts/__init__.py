@@ -1,5 +1,6 @@
 """Reading and writing: extracts in (CSV/xlsx -> validated frames), workbooks out."""
 
+from xladdin.extracts.mapping import ColumnMapping, load_mapping
 from xladdin.extracts.read import (
     Extract,
     cross_check,
@@ -8,7 +9,6 @@ from xladdin.extracts.read import (
     read_extract,
     read_referrals,
 )
-from xladdin.extracts.mapping import ColumnMapping, load_mapping
 
 __all__ = [
     "ColumnMapping",
