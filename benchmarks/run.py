@@ -178,9 +178,7 @@ def _check(child: Child, what: str) -> Child:
     return child
 
 
-def alternate(
-    row: Row, figure: Callable[[], float], baseline: Callable[[], float], runs: int
-) -> Row:
+def alternate(row: Row, figure: Callable[[], float], baseline: Callable[[], float], runs: int) -> Row:
     """Figure, baseline, figure, baseline... so that both see the same noise."""
     for _ in range(runs):
         row.figures.append(figure())
@@ -396,9 +394,7 @@ def national_rows(folder: Path, total: int, authorities: int, work: Path) -> lis
     try:
         _need("xladdin.extracts.read", "read_assessments")
     except Unavailable as exc:
-        r = Row(
-            "national: timeliness by authority, team, month", f"{total:,} rows", "", "completes", 0
-        )
+        r = Row("national: timeliness by authority, team, month", f"{total:,} rows", "", "completes", 0)
         r.status, r.note = NOT_YET, str(exc)
         return [r]
     size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
@@ -436,7 +432,7 @@ def _guarded(rows: list[Row], fn: Callable[[], list[Row] | Row], fallback: Row) 
     except Unavailable as exc:
         fallback.status, fallback.note = NOT_YET, str(exc)
         got = fallback
-    except Exception as exc:  # noqa: BLE001 - the table must still print
+    except Exception as exc:
         fallback.status, fallback.note = "error", f"{type(exc).__name__}: {exc}"
         got = fallback
     rows.extend(got if isinstance(got, list) else [got])
@@ -540,17 +536,11 @@ def main(argv: list[str] | None = None) -> int:
                         "xlsx, refresh and WORKDAYS45 use a tenth of it")  # fmt: skip
     parser.add_argument("--national-rows", type=int, default=6_500_000)
     parser.add_argument("--authorities", type=int, default=153)
-    parser.add_argument(
-        "--quick", action="store_true", help="tiny sizes, one run: checks that it works"
-    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run: checks that it works")
     parser.add_argument("--runs", type=int, help="timed runs per row (default 5; 1 with --quick)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
-    parser.add_argument(
-        "--data", type=Path, metavar="DIR", help="where synthetic extracts are cached"
-    )
-    parser.add_argument(
-        "--only", metavar="STEPS", help=f"comma-separated subset of: {', '.join(STEPS)}"
-    )
+    parser.add_argument("--data", type=Path, metavar="DIR", help="where synthetic extracts are cached")
+    parser.add_argument("--only", metavar="STEPS", help=f"comma-separated subset of: {', '.join(STEPS)}")
     args = parser.parse_args(argv)
     only = set(STEPS) if not args.only else {x.strip() for x in args.only.split(",")}
     if only - set(STEPS):
@@ -636,8 +626,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
             "seconds": round(time.perf_counter() - started, 1),
             "rows": [
-                {**asdict(r), "target": r.target_text(), "extra": getattr(r, "extra", None)}
-                for r in rows
+                {**asdict(r), "target": r.target_text(), "extra": getattr(r, "extra", None)} for r in rows
             ],
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -125,9 +125,7 @@ _KINDS = {
 }
 
 
-def _chunks(
-    kind: str, rows: int, seed: int, chunk: int = 250_000
-) -> Iterator[dict[str, np.ndarray]]:
+def _chunks(kind: str, rows: int, seed: int, chunk: int = 250_000) -> Iterator[dict[str, np.ndarray]]:
     _, make, _ = _KINDS[kind]
     rng = np.random.default_rng(seed)
     done = 0
@@ -164,9 +162,7 @@ def write_csv(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path:
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as f:
         f.write(f"{title} - extracted {EXTRACT_DATE:%d/%m/%Y}\r\n\r\n")
-        f.write(
-            pd.DataFrame(columns=list(headers.values())).to_csv(index=False, lineterminator="\r\n")
-        )
+        f.write(pd.DataFrame(columns=list(headers.values())).to_csv(index=False, lineterminator="\r\n"))
         for columns in _chunks(kind, rows, seed):
             f.write(_csv_text(columns, headers))
     return _replace(tmp, path)
@@ -256,9 +252,7 @@ def write_xlsx(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path
     ]
     lines.append(
         '<row r="3">'
-        + "".join(
-            f'<c r="{c}3" t="s"><v>{sid(h)}</v></c>' for c, h in zip(letters, headers.values())
-        )
+        + "".join(f'<c r="{c}3" t="s"><v>{sid(h)}</v></c>' for c, h in zip(letters, headers.values()))
         + "</row>"
     )
     r = 3
@@ -292,16 +286,12 @@ def write_xlsx(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<dimension ref="A1:{letters[-1]}{r}"/><sheetData>'
-        + "".join(lines)
-        + "</sheetData></worksheet>"
+        f'<dimension ref="A1:{letters[-1]}{r}"/><sheetData>' + "".join(lines) + "</sheetData></worksheet>"
     )
     sst = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
-        f'uniqueCount="{len(strings)}">'
-        + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-        + "</sst>"
+        f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>"
     )
     tmp = path.with_name(path.name + ".part")
     # A fixed date_time keeps the bytes the same from run to run.
@@ -318,9 +308,7 @@ def write_xlsx(path: Path | str, kind: str, rows: int, *, seed: int = 1) -> Path
             ("xl/sharedStrings.xml", sst),
             ("xl/worksheets/sheet1.xml", sheet),
         ):
-            z.writestr(
-                zipfile.ZipInfo(name, date_time=(2024, 10, 31, 0, 0, 0)), text, zipfile.ZIP_DEFLATED
-            )
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 10, 31, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
     return _replace(tmp, path)
 
 
@@ -336,9 +324,7 @@ def authority_sizes(total: int, authorities: int, *, seed: int = 1) -> np.ndarra
     return sizes
 
 
-def write_national(
-    folder: Path | str, total: int, authorities: int = 153, *, seed: int = 1
-) -> list[Path]:
+def write_national(folder: Path | str, total: int, authorities: int = 153, *, seed: int = 1) -> list[Path]:
     """One List 4 CSV per authority (``la001.csv`` ...), ten years each, ``total`` rows in all."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -125,14 +125,11 @@ def recalculate_to_csv(xlsx: Path, *, timeout: float = 180) -> list[list[str]]:
             str(xlsx),
         ]
         env = dict(os.environ, HOME=tmp)
-        done = subprocess.run(
-            cmd, check=False, capture_output=True, text=True, timeout=timeout, env=env
-        )
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout, env=env)
         result = out / (xlsx.stem + ".csv")
         if done.returncode != 0 or not result.exists():
             raise RuntimeError(
-                f"soffice failed (exit {done.returncode}) converting {xlsx}:\n"
-                f"{done.stdout}\n{done.stderr}"
+                f"soffice failed (exit {done.returncode}) converting {xlsx}:\n{done.stdout}\n{done.stderr}"
             )
         with result.open(newline="", encoding="utf-8") as f:
             return list(csv.reader(f))
@@ -189,13 +186,9 @@ def libreoffice_workdays(
             try:
                 number_value = int(float(text))
             except ValueError:
-                raise RuntimeError(
-                    f"Oracle row {number}, {name}: LibreOffice gave {text!r}."
-                ) from None
+                raise RuntimeError(f"Oracle row {number}, {name}: LibreOffice gave {text!r}.") from None
             rec[name] = (
-                _EPOCH + dt.timedelta(days=number_value)
-                if name.startswith("workday")
-                else number_value
+                _EPOCH + dt.timedelta(days=number_value) if name.startswith("workday") else number_value
             )
         records.append(rec)
     frame = pd.DataFrame.from_records(records, columns=["start", "end", *COLUMNS])

@@ -87,9 +87,7 @@ def test_uncompleted_audits_count_as_allocated_only_and_bools_and_codes_work():
     ).set_index("measure")
     assert got.loc["Audits completed", ["count", "base"]].tolist() == [1, 2]
     assert got.loc["Similar concerns", "count"] == 0
-    coded = audit_summary(
-        _tracker([("A1", "T", "a) Yes", "New", ""), ("A2", "T", "b) No", "", "")])
-    )
+    coded = audit_summary(_tracker([("A1", "T", "a) Yes", "New", ""), ("A2", "T", "b) No", "", "")]))
     assert coded.set_index("measure").loc["Audits completed", "count"] == 1
 
 

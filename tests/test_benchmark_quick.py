@@ -70,9 +70,7 @@ def test_quick_run_writes_json_with_every_row(quick):
     _, out = quick
     payload = json.loads(out.read_text(encoding="utf-8"))
     assert payload["quick"] is True
-    assert {"date", "cpu", "cores", "memory", "python", "numpy", "pandas"} <= set(
-        payload["machine"]
-    )
+    assert {"date", "cpu", "cores", "memory", "python", "numpy", "pandas"} <= set(payload["machine"])
     rows = payload["rows"]
     assert len(rows) >= 9
     for row in rows:

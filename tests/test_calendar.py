@@ -227,9 +227,7 @@ def test_parse_closure_lines_names_the_bad_line():
 
 
 def test_dates_outside_the_calendar_are_refused():
-    with pytest.raises(
-        DateError, match=r"1949-12-31 is outside the calendar \(1950-01-01 to 2100-12-31\)\."
-    ):
+    with pytest.raises(DateError, match=r"1949-12-31 is outside the calendar \(1950-01-01 to 2100-12-31\)\."):
         get_calendar().is_working_day(D(1949, 12, 31))
 
 

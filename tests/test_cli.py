@@ -145,7 +145,10 @@ def test_workdays_with_local_closure_day(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["workdays", "24/09/2024", "22/07/2024"], "The end date 2024-07-22 is before the start date 2024-09-24"),
+        (
+            ["workdays", "24/09/2024", "22/07/2024"],
+            "The end date 2024-07-22 is before the start date 2024-09-24",
+        ),
         (["workdays", "31/02/2024", "22/07/2024"], "'31/02/2024' is not a date: write it as dd/mm/yyyy"),
         (["timeliness", "no-such-file.csv", "--month", "2024-09"], "no-such-file.csv"),
         (["timeliness", "{list4}", "--month", "2024-9"], "Month '2024-9' is not a month"),
@@ -191,7 +194,12 @@ def test_demo_builds_every_output(tmp_path):
     printed = run("demo", "--out", str(out)).stdout
     assert "2024-09 corrected counting: 114 of 150" in printed
     assert "2024-09    legacy counting: 100 of 150" in printed
-    for name in ("performance.xlsx", "performance.xlsm", "spotlight-leadership.xlsx", "spotlight-leadership.pdf"):
+    for name in (
+        "performance.xlsx",
+        "performance.xlsm",
+        "spotlight-leadership.xlsx",
+        "spotlight-leadership.pdf",
+    ):
         assert (out / name).stat().st_size > 0, name
         assert str(out / name) in printed or name in printed
     assert sorted(p.name for p in (out / "pages").glob("*.png"))
@@ -211,8 +219,16 @@ def test_demo_builds_every_output(tmp_path):
 def test_export_suppression_flag_overrides_settings(tmp_path):
     out = tmp_path / "d"
     run("demo", "--out", str(out))
-    on = run("export", str(out / "performance-spotlight.xlsx"), "--out", str(tmp_path / "on.xlsx"), "--suppress").stdout
-    off = run("export", str(out / "performance-spotlight.xlsx"), "--out", str(tmp_path / "off.xlsx"), "--no-suppress").stdout
+    on = run(
+        "export", str(out / "performance-spotlight.xlsx"), "--out", str(tmp_path / "on.xlsx"), "--suppress"
+    ).stdout
+    off = run(
+        "export",
+        str(out / "performance-spotlight.xlsx"),
+        "--out",
+        str(tmp_path / "off.xlsx"),
+        "--no-suppress",
+    ).stdout
     assert "cell(s) shown as 'c'" in on
     assert "nothing suppressed" in off
 
@@ -223,7 +239,10 @@ def test_demo_without_libreoffice_still_builds_the_workbooks(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path), "XLADDIN_SOFFICE": str(tmp_path / "none")}
     proc = subprocess.run(
         [sys.executable, "-m", "xladdin.cli", "demo", "--out", str(out)],
-        capture_output=True, text=True, encoding="utf-8", env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr
     assert "No PDF or page images" in proc.stdout and "LibreOffice" in proc.stdout

@@ -45,7 +45,7 @@ def child_level_strings() -> set[str]:
             rows = list(csv.reader(f))
         header_at = next(i for i, r in enumerate(rows) if r and r[0] in ("Child Unique ID", "Audit ID"))
         header = rows[header_at]
-        for row in rows[header_at + 1:]:
+        for row in rows[header_at + 1 :]:
             record = dict(zip(header, row))
             for column in ("Child Unique ID", "Date of Birth", "Allocated Worker"):
                 value = (record.get(column) or "").strip()
@@ -80,7 +80,9 @@ def test_chart_text_has_no_stray_none(exported: tuple[Path, Path | None]) -> Non
         assert not [n for n in charts if b">None<" in z.read(n) or b"<a:t />" in z.read(n)]
 
 
-def test_only_the_spotlight_values_and_no_leaky_parts(exported: tuple[Path, Path | None], built: Path) -> None:
+def test_only_the_spotlight_values_and_no_leaky_parts(
+    exported: tuple[Path, Path | None], built: Path
+) -> None:
     out, _ = exported
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
@@ -88,9 +90,15 @@ def test_only_the_spotlight_values_and_no_leaky_parts(exported: tuple[Path, Path
         assert not [n for n in names if re.search(r"vbaProject|externalLink|comments|customUI", n)]
         assert not re.search(rb"<(\w+:)?f[ >]", z.read("xl/worksheets/sheet1.xml"))
         workbook = z.read("xl/workbook.xml").decode()
-        assert re.findall(r'<definedName name="([^"]+)"', workbook) == ["_xlnm.Print_Titles", "_xlnm.Print_Area"]
+        assert re.findall(r'<definedName name="([^"]+)"', workbook) == [
+            "_xlnm.Print_Titles",
+            "_xlnm.Print_Area",
+        ]
         core = z.read("docProps/core.xml").decode()
-        assert "<dc:creator>xladdin</dc:creator>" in core and "<cp:lastModifiedBy>xladdin</cp:lastModifiedBy>" in core
+        assert (
+            "<dc:creator>xladdin</dc:creator>" in core
+            and "<cp:lastModifiedBy>xladdin</cp:lastModifiedBy>" in core
+        )
         for part in ("docProps/core.xml", "docProps/app.xml"):
             text = z.read(part).decode()
             assert str(built.parent) not in text and "/tmp" not in text and "root" not in text
@@ -130,10 +138,21 @@ def test_small_numbers_show_as_c(exported: tuple[Path, Path | None], built: Path
     assert by_team["Family Help West 2 - CA"][1:4] == [13, 6, pytest.approx(6 / 13)]
     assert by_team["Family Help West 2 - CA"][5] == "c"
     assert west2 in kept
-    assert kept == {r - first for r in range(first, last + 1) if ws.cell(row=r, column=4).value != "c"
-                    and src.cell(row=r, column=5).value} - {len(rows) - 1}
-    assert [_small(v) for v in (0, 1, 5, 5.0, 6, "c", None, True)] == [False, True, True, True, False, False,
-                                                                         False, False]
+    assert kept == {
+        r - first
+        for r in range(first, last + 1)
+        if ws.cell(row=r, column=4).value != "c" and src.cell(row=r, column=5).value
+    } - {len(rows) - 1}
+    assert [_small(v) for v in (0, 1, 5, 5.0, 6, "c", None, True)] == [
+        False,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_suppression_off_keeps_the_counts(built: Path, tmp_path: Path) -> None:
@@ -150,12 +169,22 @@ def test_pdf_has_the_pages_and_text_and_no_errors(exported: tuple[Path, Path | N
     _out, pdf = exported
     assert pdf is not None and pdf.read_bytes()[:5] == b"%PDF-"
     pages = []
-    n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                                         check=True).stdout).group(1))
+    n = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout,
+        ).group(1)
+    )
     assert n == 7
     for p in range(1, n + 1):
-        pages.append(subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
-                                    capture_output=True, text=True, check=True).stdout)
+        pages.append(
+            subprocess.run(
+                ["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
     text = "\n".join(pages)
     for bad in ("#NAME?", "#VALUE!", "Err:", "#REF!", "#DIV/0!"):
         assert bad not in text
@@ -182,7 +211,9 @@ def test_export_refusals(built: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     wb = openpyxl.load_workbook(built)
     wb["Spotlight"]["H300"].value = "=WORKDAYS45(A1,B1)"
     wb.save(formula)
-    with pytest.raises(ExportError, match=r"Spotlight!H300 holds the formula '=WORKDAYS45\(A1,B1\)' with no saved"):
+    with pytest.raises(
+        ExportError, match=r"Spotlight!H300 holds the formula '=WORKDAYS45\(A1,B1\)' with no saved"
+    ):
         export_for_leadership(formula, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -169,8 +169,16 @@ def test_normalise_header(text, expected):
 
 def test_parse_dates_text_time_part_real_dates_and_serials():
     values = pd.Series(
-        ["25/09/2024", "25/09/2024 16:35", " 01/10/2024 ", "31/02/2024", None, "",
-         dt.datetime(2024, 9, 2, 13, 5), 45536.0],
+        [
+            "25/09/2024",
+            "25/09/2024 16:35",
+            " 01/10/2024 ",
+            "31/02/2024",
+            None,
+            "",
+            dt.datetime(2024, 9, 2, 13, 5),
+            45536.0,
+        ],
         dtype=object,
     )
     parsed, bad = parse_dates(values)

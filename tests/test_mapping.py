@@ -38,11 +38,18 @@ def test_yaml_and_toml_give_the_same_mapping():
 
 def test_quality_rows_use_the_local_headers(tmp_path):
     path = tmp_path / "lcs.csv"
-    path.write_text("Person ID;Assessment Start;Date Completed;Team\nP1;2024-09-10;2024-09-01;T\n",
-                    encoding="utf-8")
-    mapping = {"assessments": {"child_id": "Person ID", "start": "Assessment Start",
-                               "authorised": "Date Completed", "team": "Team",
-                               "date_format": "%Y-%m-%d"}}
+    path.write_text(
+        "Person ID;Assessment Start;Date Completed;Team\nP1;2024-09-10;2024-09-01;T\n", encoding="utf-8"
+    )
+    mapping = {
+        "assessments": {
+            "child_id": "Person ID",
+            "start": "Assessment Start",
+            "authorised": "Date Completed",
+            "team": "Team",
+            "date_format": "%Y-%m-%d",
+        }
+    }
     ex = read_assessments(path, mapping=mapping)
     assert ex.quality[["column", "value", "rule"]].values.tolist() == [
         ["Date Completed", "01/09/2024", "8608"]
@@ -79,14 +86,19 @@ def test_empty_mapping(tmp_path):
 
 def test_unknown_section(tmp_path):
     p = _write(tmp_path, "m.yaml", "assessment:\n  start: Start\n")
-    with pytest.raises(MappingError, match=r"m\.yaml: unknown section 'assessment'\. Use one of: assessments"):
+    with pytest.raises(
+        MappingError, match=r"m\.yaml: unknown section 'assessment'\. Use one of: assessments"
+    ):
         load_mapping(p)
 
 
 def test_unknown_column_name(tmp_path):
     p = _write(tmp_path, "m.yaml", "assessments:\n  start_date: Start\n")
-    with pytest.raises(MappingError, match=r"m\.yaml: assessments\.start_date: unknown column name 'start_date'\. "
-                       r"Known names for assessments: child_id"):
+    with pytest.raises(
+        MappingError,
+        match=r"m\.yaml: assessments\.start_date: unknown column name 'start_date'\. "
+        r"Known names for assessments: child_id",
+    ):
         load_mapping(p)
 
 
@@ -98,13 +110,17 @@ def test_header_must_be_text(tmp_path):
 
 def test_same_header_twice(tmp_path):
     p = _write(tmp_path, "m.yaml", "assessments:\n  start: Date\n  authorised: date\n")
-    with pytest.raises(MappingError, match=r"assessments\.authorised: header 'date' is already used for assessments\.start"):
+    with pytest.raises(
+        MappingError, match=r"assessments\.authorised: header 'date' is already used for assessments\.start"
+    ):
         load_mapping(p)
 
 
 def test_bad_date_format(tmp_path):
     p = _write(tmp_path, "m.yaml", 'assessments:\n  date_format: "%d/%m"\n')
-    with pytest.raises(MappingError, match=r"m\.yaml: assessments\.date_format is '%d/%m', which does not hold"):
+    with pytest.raises(
+        MappingError, match=r"m\.yaml: assessments\.date_format is '%d/%m', which does not hold"
+    ):
         load_mapping(p)
 
 
@@ -114,8 +130,12 @@ def test_section_must_be_a_table():
 
 
 def test_mapped_header_not_in_the_extract(tmp_path):
-    p = _write(tmp_path, "m.yaml", 'assessments:\n  child_id: "Person ID"\n  start: "Start Of Assessment"\n'
-               '  authorised: "Date Completed"\n  team: "Team"\n')
+    p = _write(
+        tmp_path,
+        "m.yaml",
+        'assessments:\n  child_id: "Person ID"\n  start: "Start Of Assessment"\n'
+        '  authorised: "Date Completed"\n  team: "Team"\n',
+    )
     with pytest.raises(
         MappingError,
         match=r"^m\.yaml: assessments\.start is 'Start Of Assessment', but local_lcs\.csv has no such "

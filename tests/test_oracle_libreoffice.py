@@ -21,8 +21,8 @@ import os
 
 import numpy as np
 import pytest
-from oracle import libreoffice_workdays, soffice_path
 
+from oracle import libreoffice_workdays, soffice_path
 from xladdin.core import get_calendar
 from xladdin.core.workdays import deadline, in_time, networkdays, working_days_between
 
@@ -123,9 +123,7 @@ def test_engine_agrees_with_libreoffice_on_every_pair(oracle):
             "legacy in time": (in_time(s, e, counting="legacy"), int(row.networkdays) <= 45),
         }
         wrong += [
-            f"{s} -> {e}: {what} engine {a!r}, LibreOffice {b!r}"
-            for what, (a, b) in got.items()
-            if a != b
+            f"{s} -> {e}: {what} engine {a!r}, LibreOffice {b!r}" for what, (a, b) in got.items() if a != b
         ]
     assert not wrong, f"{len(wrong)} disagreements:\n" + "\n".join(wrong[:40])
 
@@ -135,15 +133,9 @@ def test_vectorised_engine_agrees_with_libreoffice(oracle):
     ends = oracle.end.to_numpy(dtype="datetime64[D]")
     lo_elapsed = np.where(ends > starts, oracle.elapsed.to_numpy(dtype=float), 0.0)
     np.testing.assert_array_equal(working_days_between(starts, ends), lo_elapsed)
-    np.testing.assert_array_equal(
-        networkdays(starts, ends), oracle.networkdays.to_numpy(dtype=float)
-    )
-    np.testing.assert_array_equal(
-        deadline(starts), oracle.workday45.to_numpy(dtype="datetime64[D]")
-    )
-    np.testing.assert_array_equal(
-        deadline(starts, 46), oracle.workday46.to_numpy(dtype="datetime64[D]")
-    )
+    np.testing.assert_array_equal(networkdays(starts, ends), oracle.networkdays.to_numpy(dtype=float))
+    np.testing.assert_array_equal(deadline(starts), oracle.workday45.to_numpy(dtype="datetime64[D]"))
+    np.testing.assert_array_equal(deadline(starts, 46), oracle.workday46.to_numpy(dtype="datetime64[D]"))
 
 
 def test_libreoffice_agrees_with_the_domain_worked_example(oracle):

@@ -40,14 +40,16 @@ def test_clean_rows_give_no_quality_rows():
 
 
 def test_each_rule_with_row_column_value_and_rule():
-    f = _l4([
-        ["C1", "2024-09-10", "2024-09-05", "A"],   # row 2: 8608
-        ["C2", "2024-09-01", "2024-11-01", "A"],   # row 3: future authorised
-        ["C3", "2024-09-01", "2024-09-20", None],  # row 4: blank team
-        ["C4", None, "2024-09-20", "A"],           # row 5: blank start
-        [None, "2024-09-01", "2024-09-20", "A"],   # row 6: blank child
-        ["C1", "2024-09-10", "2024-09-05", "A"],   # row 7: duplicate of 2 (and 8608 again)
-    ])
+    f = _l4(
+        [
+            ["C1", "2024-09-10", "2024-09-05", "A"],  # row 2: 8608
+            ["C2", "2024-09-01", "2024-11-01", "A"],  # row 3: future authorised
+            ["C3", "2024-09-01", "2024-09-20", None],  # row 4: blank team
+            ["C4", None, "2024-09-20", "A"],  # row 5: blank start
+            [None, "2024-09-01", "2024-09-20", "A"],  # row 6: blank child
+            ["C1", "2024-09-10", "2024-09-05", "A"],  # row 7: duplicate of 2 (and 8608 again)
+        ]
+    )
     out = _run(f)
     got = out[["row", "column", "value", "rule"]].values.tolist()
     assert got == [
@@ -80,11 +82,13 @@ def test_duplicates_counted_once_first_kept_and_each_copy_points_at_the_first():
 
 
 def test_two_open_assessments_warn_but_still_count():
-    f = _l4([
-        ["C1", "2024-10-01", None, "A"],
-        ["C2", "2024-10-01", None, "A"],
-        ["C1", "2024-10-15", None, "A"],
-    ])
+    f = _l4(
+        [
+            ["C1", "2024-10-01", None, "A"],
+            ["C2", "2024-10-01", None, "A"],
+            ["C1", "2024-10-15", None, "A"],
+        ]
+    )
     out = _run(f)
     assert out[["row", "rule"]].values.tolist() == [[2, "8896"], [4, "8896"]]
     assert "rows 2, 4" in out.loc[0, "reason"]
@@ -100,14 +104,16 @@ def test_future_is_relative_to_the_extract_date_and_the_day_itself_is_fine():
 
 
 def test_referral_duplicates_need_same_child_date_and_source_blank_source_compares():
-    f = pd.DataFrame({
-        "child_id": ["C1", "C1", "C1", "C1", "C1"],
-        "referral_date": pd.to_datetime(["2024-09-02"] * 4 + ["2024-09-03"]),
-        "source": ["Police", "Police", "School", None, None],
-        "team": pd.Categorical(["A"] * 5),
-        "source_row": [2, 3, 4, 5, 6],
-        "problem": "",
-    })
+    f = pd.DataFrame(
+        {
+            "child_id": ["C1", "C1", "C1", "C1", "C1"],
+            "referral_date": pd.to_datetime(["2024-09-02"] * 4 + ["2024-09-03"]),
+            "source": ["Police", "Police", "School", None, None],
+            "team": pd.Categorical(["A"] * 5),
+            "source_row": [2, 3, 4, 5, 6],
+            "problem": "",
+        }
+    )
     out = q.apply_problems(f, q.check_referrals(f, extract_date=dt.date(2024, 10, 31), file="l3.csv"))
     assert out[["row", "rule"]].values.tolist() == [[3, "duplicate"]]
 
@@ -127,16 +133,23 @@ def test_is_yes(value, yes):
 
 
 def test_cross_check_frames_ignores_a_start_before_the_referral_period():
-    a = pd.DataFrame({
-        "child_id": ["C1", "C2"],
-        "start": pd.to_datetime(["2024-01-05", "2024-06-10"]),
-        "source_row": [2, 3], "problem": "",
-    })
-    r = pd.DataFrame({
-        "child_id": ["C1", "C2"],
-        "referral_date": pd.to_datetime(["2024-06-01", "2024-06-20"]),
-        "nfa": ["b) No", "b) No"], "source_row": [2, 3], "problem": "",
-    })
+    a = pd.DataFrame(
+        {
+            "child_id": ["C1", "C2"],
+            "start": pd.to_datetime(["2024-01-05", "2024-06-10"]),
+            "source_row": [2, 3],
+            "problem": "",
+        }
+    )
+    r = pd.DataFrame(
+        {
+            "child_id": ["C1", "C2"],
+            "referral_date": pd.to_datetime(["2024-06-01", "2024-06-20"]),
+            "nfa": ["b) No", "b) No"],
+            "source_row": [2, 3],
+            "problem": "",
+        }
+    )
     out = q.cross_check_frames(a, r, assessments_file="l4.csv", referrals_file="l3.csv")
     # C1 started before List 3's period (from 01/06/2024): its referral may be older, so no flag.
     assert out[["file", "row", "rule"]].values.tolist() == [["l4.csv", 3, "1103"]]
@@ -145,8 +158,13 @@ def test_cross_check_frames_ignores_a_start_before_the_referral_period():
 def test_file_reading_and_rules_agree_on_the_messy_extract():
     ex = read_assessments(DATA / "list4_messy_cp1252.csv")
     assert ex.quality[["row", "rule"]].values.tolist() == [
-        [7, "8608"], [8, "date"], [9, "future"], [10, "team"], [11, "duplicate"],
-        [12, "8896"], [13, "8896"],
+        [7, "8608"],
+        [8, "date"],
+        [9, "future"],
+        [10, "team"],
+        [11, "duplicate"],
+        [12, "8896"],
+        [13, "8896"],
     ]
     assert ex.quality.loc[1, "value"] == "31/02/2024"
     assert ex.quality.loc[1, "column"] == "continuous assessment start date"  # as in the file

@@ -14,11 +14,11 @@ import pytest
 from openpyxl.utils import range_boundaries
 from test_workbook import demo_workbook
 
+from xladdin import extracts
 from xladdin.core import measures
 from xladdin.core.calendar import get_calendar
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError, XladdinError
-from xladdin import extracts
 from xladdin.workbook.refresh import create_workbook, read_area, refresh
 
 
@@ -36,8 +36,13 @@ def generated_cells(wb: openpyxl.Workbook) -> set[tuple[str, str]]:
 
 
 def all_values(wb: openpyxl.Workbook) -> dict[tuple[str, str], object]:
-    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if c.value is not None}
+    return {
+        (ws.title, c.coordinate): c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:
@@ -134,10 +139,14 @@ def test_areas_shrink_without_leaving_old_rows(workbook: Path) -> None:
     quality = read_area(wb, "xl_quality")
     assert 1 < len(quality) < rows_with_referrals
     ws = wb["Data quality"]
-    assert all(ws.cell(row=r, column=c).value is None
-               for r in range(4 + len(quality), 4 + rows_with_referrals) for c in range(1, 7))
-    assert read_area(wb, "xl_rereferrals") == [["Team/Locality", "Referrals (denominator)",
-                                                "Re-referrals", "% of referrals"]]
+    assert all(
+        ws.cell(row=r, column=c).value is None
+        for r in range(4 + len(quality), 4 + rows_with_referrals)
+        for c in range(1, 7)
+    )
+    assert read_area(wb, "xl_rereferrals") == [
+        ["Team/Locality", "Referrals (denominator)", "Re-referrals", "% of referrals"]
+    ]
 
 
 def test_backup_keeps_the_previous_version(workbook: Path) -> None:
@@ -152,8 +161,14 @@ def test_backup_keeps_the_previous_version(workbook: Path) -> None:
     [
         ("missing extract", XladdinError, r"nope\.csv"),
         ("not a table", XladdinError, r"garbage\.csv"),
-        ("lock file", WorkbookError, (r"performance\.xlsx is open in Excel or LibreOffice \(lock file "
-                                      r"~\$performance\.xlsx exists\): save and close it")),
+        (
+            "lock file",
+            WorkbookError,
+            (
+                r"performance\.xlsx is open in Excel or LibreOffice \(lock file "
+                r"~\$performance\.xlsx exists\): save and close it"
+            ),
+        ),
         ("bad closure day", WorkbookError, r"Holidays sheet, cell D5: 'next Tuesday' is not a date"),
         ("bad setting", WorkbookError, r"'Target \(%\)' is 'eighty', not a number"),
         ("fails while saving", WorkbookError, r"Could not write performance\.xlsx.*No space left"),
@@ -177,8 +192,10 @@ def test_a_failed_refresh_changes_nothing(workbook: Path, how: str, error: type,
     elif how == "lock file":
         (folder / "~$performance.xlsx").write_bytes(b"someone")
     elif how == "fails while saving":
+
         def disk_full(_tmp: Path) -> None:
             raise OSError(28, "No space left on device")
+
         kwargs["after_save"] = disk_full
     state = folder_state(folder)
     with pytest.raises(error, match=message):
@@ -187,23 +204,51 @@ def test_a_failed_refresh_changes_nothing(workbook: Path, how: str, error: type,
 
 
 def write_list4(path: Path, rows: list[list[str]]) -> None:
-    header = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
-              "Does the Child have a Disability", "Continuous Assessment Start Date",
-              "Child Seen During Continuous Assessment", "Continuous Assessment Date of Authorisation",
-              "Was the child assessed as requiring LA children's social care support?",
-              "Allocated Team", "Allocated Worker"]
+    header = [
+        "Child Unique ID",
+        "Gender",
+        "Ethnicity",
+        "Date of Birth",
+        "Age of Child (Years)",
+        "Does the Child have a Disability",
+        "Continuous Assessment Start Date",
+        "Child Seen During Continuous Assessment",
+        "Continuous Assessment Date of Authorisation",
+        "Was the child assessed as requiring LA children's social care support?",
+        "Allocated Team",
+        "Allocated Worker",
+    ]
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["Annex A List 4: Assessments - extracted 31/10/2024"])
         w.writerow([])
         w.writerow(header)
         for child, team, worker, start, end in rows:
-            w.writerow([child, "a) Male", "WBRI", "01/01/2015", "9", "b) No", start, "a) Yes", end,
-                        "a) Yes", team, worker])
+            w.writerow(
+                [
+                    child,
+                    "a) Male",
+                    "WBRI",
+                    "01/01/2015",
+                    "9",
+                    "b) No",
+                    start,
+                    "a) Yes",
+                    end,
+                    "a) Yes",
+                    team,
+                    worker,
+                ]
+            )
 
 
-INJECTIONS = ['=HYPERLINK("http://example.invalid","click")', "+44 Team", "-Team", "@SUM(A1)",
-              "=cmd|' /C calc'!A0"]
+INJECTIONS = [
+    '=HYPERLINK("http://example.invalid","click")',
+    "+44 Team",
+    "-Team",
+    "@SUM(A1)",
+    "=cmd|' /C calc'!A0",
+]
 
 
 def test_text_from_extracts_never_becomes_a_formula(tmp_path: Path) -> None:
@@ -256,8 +301,8 @@ def test_put_keeps_error_like_and_formula_like_text_as_text(tmp_path: Path) -> N
 
 
 def test_an_xlsm_keeps_its_macros_and_ribbon_through_refresh_and_spotlight(tmp_path: Path) -> None:
-    from xladdin.report.spotlight import write_spotlight
     from xladdin.excel.xlsm import build_workbook
+    from xladdin.report.spotlight import write_spotlight
     from xladdin.workbook.package import ribbon_target
 
     path = build_workbook(tmp_path / "performance.xlsm")

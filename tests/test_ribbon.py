@@ -20,16 +20,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlwings
-import xlwings_standin as standin
 from test_refresh import INJECTIONS, write_list4
 from test_workbook import demo_workbook
 
+import xlwings_standin as standin
+from xladdin import extracts
 from xladdin.errors import ExtractError, WorkbookError
 from xladdin.excel import live, ribbon
-from xladdin import extracts
+from xladdin.excel.xlsm import build_workbook
 from xladdin.workbook.areas import AREAS
 from xladdin.workbook.refresh import read_area, refresh
-from xladdin.excel.xlsm import build_workbook
 
 REFRESHED_AT = dt.datetime(2024, 11, 4, 9, 30)
 
@@ -57,9 +57,13 @@ def book(built: Path, tmp_path: Path) -> standin.Book:
 def snapshot(book: standin.Book) -> dict:
     """Every value, number format and defined name of the open workbook."""
     wb = book.wb
-    cells = {(ws.title, c.coordinate): (c.value, c.number_format, c.data_type)
-             for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if c.value is not None or c.number_format != "General"}
+    cells = {
+        (ws.title, c.coordinate): (c.value, c.number_format, c.data_type)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None or c.number_format != "General"
+    }
     return {"cells": cells, "names": {n: d.attr_text for n, d in wb.defined_names.items()}}
 
 
@@ -76,17 +80,23 @@ def type_in(book: standin.Book, name: str, value: object) -> None:
 
 
 STANDIN_TO_XLWINGS = {
-    standin.App: xlwings.App, standin.Books: xlwings.main.Books, standin.Book: xlwings.Book,
-    standin.Sheets: xlwings.main.Sheets, standin.Sheet: xlwings.Sheet, standin.Range: xlwings.Range,
-    standin.Names: xlwings.main.Names, standin.Name: xlwings.Name,
+    standin.App: xlwings.App,
+    standin.Books: xlwings.main.Books,
+    standin.Book: xlwings.Book,
+    standin.Sheets: xlwings.main.Sheets,
+    standin.Sheet: xlwings.Sheet,
+    standin.Range: xlwings.Range,
+    standin.Names: xlwings.main.Names,
+    standin.Name: xlwings.Name,
 }
 TEST_ONLY = {"alerts", "status_history", "opened", "saves", "close", "wb", "ws", "book"}
 
 
 def test_standin_has_only_real_xlwings_members() -> None:
     for fake, real in STANDIN_TO_XLWINGS.items():
-        members = {n for n in vars(fake) if not n.startswith("_") or n in ("__getitem__", "__contains__",
-                                                                            "__iter__")}
+        members = {
+            n for n in vars(fake) if not n.startswith("_") or n in ("__getitem__", "__contains__", "__iter__")
+        }
         for member in sorted(members - TEST_ONLY - {"__init__"}):
             assert hasattr(real, member), f"{real.__name__} has no {member}"
             ours, theirs = vars(fake)[member], inspect.getattr_static(real, member)
@@ -94,17 +104,32 @@ def test_standin_has_only_real_xlwings_members() -> None:
             if callable(ours) and not isinstance(ours, property):
                 mine = [p for p in inspect.signature(ours).parameters.values() if p.kind != p.VAR_KEYWORD]
                 real_params = list(inspect.signature(theirs).parameters)
-                assert [p.name for p in mine] == real_params[:len(mine)], (real.__name__, member)
+                assert [p.name for p in mine] == real_params[: len(mine)], (real.__name__, member)
     # plain attributes of the stand-in that xlwings has as properties
-    for fake, member in ((standin.App, "books"), (standin.Sheet, "name"), (standin.Range, "sheet"),
-                         (standin.Range, "row"), (standin.Range, "column"), (standin.Name, "name")):
+    for fake, member in (
+        (standin.App, "books"),
+        (standin.Sheet, "name"),
+        (standin.Range, "sheet"),
+        (standin.Range, "row"),
+        (standin.Range, "column"),
+        (standin.Name, "name"),
+    ):
         assert isinstance(inspect.getattr_static(STANDIN_TO_XLWINGS[fake], member), property), member
 
 
 def test_standin_parses_written_text_as_excel_does(book: standin.Book) -> None:
     cell = book.sheets["About"].range("H1")
-    for typed, stored in [("=A1", None), ("-Team", None), ("00123", 123.0), ("2024-09", dt.datetime(2024, 9, 1)),
-                          ("81%", 0.81), ("TRUE", True), ("'=A1", "=A1"), ("'2024-09", "2024-09"), ("Hub", "Hub")]:
+    for typed, stored in [
+        ("=A1", None),
+        ("-Team", None),
+        ("00123", 123.0),
+        ("2024-09", dt.datetime(2024, 9, 1)),
+        ("81%", 0.81),
+        ("TRUE", True),
+        ("'=A1", "=A1"),
+        ("'2024-09", "2024-09"),
+        ("Hub", "Hub"),
+    ]:
         cell.value = typed
         assert cell.value == stored, typed
 
@@ -165,15 +190,17 @@ def test_a_bad_extract_path_shows_one_message_and_changes_nothing(book: standin.
     with pytest.raises(ExtractError, match=r"list4\.csv") as expected:
         extracts.read_assessments(Path(book.fullname).parent / "missing" / "list4.csv")
     assert ribbon.refresh(book) is None
-    assert book.app.alerts == [{"prompt": str(expected.value), "title": "xladdin", "buttons": "ok",
-                                "mode": "critical"}]
+    assert book.app.alerts == [
+        {"prompt": str(expected.value), "title": "xladdin", "buttons": "ok", "mode": "critical"}
+    ]
     assert "Traceback" not in book.app.alerts[0]["prompt"]
     assert snapshot(book) == before
     assert book.app.status_bar is False
 
 
-def test_a_failure_while_writing_puts_every_area_back(book: standin.Book, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_puts_every_area_back(
+    book: standin.Book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(ribbon, "LOG_FILE", tmp_path / "xladdin-errors.log")
     ribbon.refresh(book)
     type_in(book, "set_month", "'2024-10")  # a different month: every table changes size or content
@@ -182,8 +209,9 @@ def test_a_failure_while_writing_puts_every_area_back(book: standin.Book, tmp_pa
     ribbon.refresh(book)
     assert snapshot(book) == before
     [alert] = book.app.alerts
-    assert alert["prompt"].startswith("Refresh stopped: ComError: The cell or chart you're trying to change is on "
-                                      "a protected sheet.")
+    assert alert["prompt"].startswith(
+        "Refresh stopped: ComError: The cell or chart you're trying to change is on a protected sheet."
+    )
     assert "The workbook's tables are as they were before Refresh." in alert["prompt"]
     assert str(tmp_path / "xladdin-errors.log") in alert["prompt"] and "Traceback" not in alert["prompt"]
     log = (tmp_path / "xladdin-errors.log").read_text()
@@ -194,8 +222,11 @@ def test_a_failure_while_writing_puts_every_area_back(book: standin.Book, tmp_pa
 def test_a_renamed_sheet_is_named_in_the_message(book: standin.Book) -> None:
     book.wb["Trend"].title = "Trend (old)"
     before = snapshot(book)
-    with pytest.raises(WorkbookError, match=r"performance\.xlsm has no sheet called 'Trend', where refresh "
-                                            r"writes its tables: rename the sheet back to Trend"):
+    with pytest.raises(
+        WorkbookError,
+        match=r"performance\.xlsm has no sheet called 'Trend', where refresh "
+        r"writes its tables: rename the sheet back to Trend",
+    ):
         live.refresh(book)
     ribbon.refresh(book)
     assert [a["prompt"][:40] for a in book.app.alerts] == ["performance.xlsm has no sheet called 'Tr"]
@@ -204,7 +235,9 @@ def test_a_renamed_sheet_is_named_in_the_message(book: standin.Book) -> None:
 
 def test_a_closure_day_that_is_not_a_date_is_named(book: standin.Book) -> None:
     book.sheets["Holidays"].range("D7").value = "Xmas"
-    with pytest.raises(WorkbookError, match=r"Holidays sheet, cell D7: 'Xmas' is not a date\. Type local closure"):
+    with pytest.raises(
+        WorkbookError, match=r"Holidays sheet, cell D7: 'Xmas' is not a date\. Type local closure"
+    ):
         live.refresh(book)
 
 
@@ -245,7 +278,9 @@ def test_build_spotlight_saves_first_and_opens_the_new_file(book: standin.Book) 
     spotlight = book.app.opened[0].wb["Spotlight"]
     texts = [c.value for row in spotlight.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("Managers audited 39 re-referrals" in t for t in texts)
-    assert "Spotlight" not in openpyxl.load_workbook(book.fullname).sheetnames  # the workbook is not the report
+    assert (
+        "Spotlight" not in openpyxl.load_workbook(book.fullname).sheetnames
+    )  # the workbook is not the report
     assert sorted(p.name for p in path.parent.glob(".xladdin-*")) == []  # no temporary files left
     assert book.app.status_bar is False
 
@@ -263,7 +298,8 @@ def test_build_spotlight_refuses_to_overwrite_the_one_open_in_excel(book: standi
 def test_build_spotlight_before_any_refresh_says_refresh_first(book: standin.Book) -> None:
     ribbon.build_spotlight(book)
     assert [a["prompt"] for a in book.app.alerts] == [
-        "performance.xlsm has not been refreshed yet: click Refresh (or run `xladdin refresh WORKBOOK`) first."]
+        "performance.xlsm has not been refreshed yet: click Refresh (or run `xladdin refresh WORKBOOK`) first."
+    ]
     assert book.app.opened == []
 
 

@@ -16,13 +16,18 @@ from xladdin.report.spotlight import SHEET, write_spotlight
 from xladdin.report.template import default_template
 from xladdin.workbook.refresh import create_workbook, read_area, refresh
 
-SECTIONS = ["Re-referrals audit summary", "Re-referrals action plan", "Assessment data for September 2024",
-            "Assessment timeliness by team", "Assessment timeliness over the last 13 months",
-            "Assessment commentary and remedial action"]
+SECTIONS = [
+    "Re-referrals audit summary",
+    "Re-referrals action plan",
+    "Assessment data for September 2024",
+    "Assessment timeliness by team",
+    "Assessment timeliness over the last 13 months",
+    "Assessment commentary and remedial action",
+]
 
 COMMENTARY = {
     "com_audit": "In August & September 2024, managers audited children re-referred within 12 months.\n"
-                 "- Working with perpetrators and survivors of domestic abuse.",
+    "- Working with perpetrators and survivors of domestic abuse.",
     "com_action_plan": "Domestic Abuse\n- Staff training needs analysis by the Workforce Academy",
     "com_assessment": "In October, the data shows an improvement to 84% of assessments completed within 45 days.",
 }
@@ -68,13 +73,18 @@ def test_structure_follows_the_seed(built: Path) -> None:
     positions = [max(i for i, t in enumerate(texts) if t == s) for s in SECTIONS]
     assert positions == sorted(positions)
     # The contents give each section's page; every section starts a page.
-    contents = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=8).value for r in range(1, 40)
-                if isinstance(ws.cell(row=r, column=8).value, int)}
+    contents = {
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=8).value
+        for r in range(1, 40)
+        if isinstance(ws.cell(row=r, column=8).value, int)
+    }
     assert [contents[s] for s in SECTIONS] == [2, 3, 4, 5, 6, 7]
     assert len(ws.row_breaks.brk) == 6
     # The summary sentence (generated, as the officer wrote none) and the officer's commentary.
-    sentence = ("In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
-                "below the 81% target; the legacy count gave 66.7%.")
+    sentence = (
+        "In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
+        "below the 81% target; the legacy count gave 66.7%."
+    )
     assert texts.count(sentence) == 2  # title page and assessment data
     assert "•  Staff training needs analysis by the Workforce Academy" in texts
     assert COMMENTARY["com_assessment"] in texts
@@ -86,8 +96,16 @@ def test_team_table_with_rag_fills_and_legacy_beside(built: Path) -> None:
     ws = wb[SHEET]
     first, last = area(wb, "spot_team_table")
     header = [ws.cell(row=first - 1, column=c).value for c in range(1, 9)]
-    assert header == ["Team/Locality", "Denominator", "Numerator", "%", "RAG", "Legacy numerator", "Legacy %",
-                      "Change since last month"]
+    assert header == [
+        "Team/Locality",
+        "Denominator",
+        "Numerator",
+        "%",
+        "RAG",
+        "Legacy numerator",
+        "Legacy %",
+        "Change since last month",
+    ]
     rows = [[ws.cell(row=r, column=c).value for c in range(1, 9)] for r in range(first, last + 1)]
     assert rows[-1][:7] == ["Total", 150, 114, 0.76, "Amber", 100, pytest.approx(2 / 3)]
     source = read_area(wb, "xl_team_table")[1:]
@@ -120,7 +138,10 @@ def test_charts_by_team_and_trend_against_target(built: Path) -> None:
     assert bar.series[0].val.numRef.f == f"'Spotlight'!$D${first}:$D${last - 1}"  # teams, not the Total
     assert bar.type == "bar"
     t1, t2 = area(wb, "spot_trend")
-    assert [s.val.numRef.f for s in line.series] == [f"'Spotlight'!$D${t1}:$D${t2}", f"'Spotlight'!$E${t1}:$E${t2}"]
+    assert [s.val.numRef.f for s in line.series] == [
+        f"'Spotlight'!$D${t1}:$D${t2}",
+        f"'Spotlight'!$E${t1}:$E${t2}",
+    ]
     assert t2 - t1 + 1 == 13
 
 
@@ -156,7 +177,9 @@ def test_a_restyled_template_changes_the_output(tmp_path: Path) -> None:
     t = openpyxl.load_workbook(template)
     rows = {t["Styles"].cell(row=r, column=1).value: r for r in range(2, t["Styles"].max_row + 1)}
     t["Styles"].cell(row=rows["council"], column=2).value = "Borsetshire County Council"
-    t["Styles"].cell(row=rows["title"], column=2).font = Font(name="Arial", size=30, bold=True, color="FF0000")
+    t["Styles"].cell(row=rows["title"], column=2).font = Font(
+        name="Arial", size=30, bold=True, color="FF0000"
+    )
     t["Styles"].cell(row=rows["table_header"], column=2).fill = PatternFill("solid", start_color="00B050")
     t["Page"].oddHeader.left.text = "{marking} - DRAFT"
     t["Page"].column_dimensions["A"].width = 36
@@ -176,12 +199,17 @@ def test_a_restyled_template_changes_the_output(tmp_path: Path) -> None:
 
 
 def test_spotlight_needs_a_refresh_for_that_month(tmp_path: Path, built: Path) -> None:
-    with pytest.raises(WorkbookError, match=r"has not been refreshed yet: run `xladdin refresh WORKBOOK` first"):
+    with pytest.raises(
+        WorkbookError, match=r"has not been refreshed yet: run `xladdin refresh WORKBOOK` first"
+    ):
         write_spotlight(create_workbook(tmp_path / "new.xlsx"))
     copy = tmp_path / "copy.xlsx"
     shutil.copy(built, copy)
-    with pytest.raises(WorkbookError, match=r"refreshed for September 2024, not October 2024: run "
-                                            r"`xladdin refresh WORKBOOK --month 2024-10` first"):
+    with pytest.raises(
+        WorkbookError,
+        match=r"refreshed for September 2024, not October 2024: run "
+        r"`xladdin refresh WORKBOOK --month 2024-10` first",
+    ):
         write_spotlight(copy, month="2024-10")
     with pytest.raises(WorkbookError, match=r"Spotlight template .*nope.xlsx does not exist"):
         write_spotlight(copy, template=tmp_path / "nope.xlsx")
@@ -189,8 +217,9 @@ def test_spotlight_needs_a_refresh_for_that_month(tmp_path: Path, built: Path) -
 
 def test_the_packaged_template_is_the_committed_one() -> None:
     repo = Path(__file__).resolve().parents[1]
-    assert (repo / "templates" / "spotlight.xlsx").read_bytes() == \
-        (repo / "xladdin" / "data" / "templates" / "spotlight.xlsx").read_bytes()
+    assert (repo / "templates" / "spotlight.xlsx").read_bytes() == (
+        repo / "xladdin" / "data" / "templates" / "spotlight.xlsx"
+    ).read_bytes()
 
 
 def media(path: Path) -> list[str]:

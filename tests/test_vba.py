@@ -29,10 +29,7 @@ HERE = Path(__file__).parent
 def _long_module(lines: int) -> str:
     # Varied text so the compressor meets both literals and copy tokens across many chunks.
     rng = random.Random(7)
-    body = [
-        f"    total = total + {rng.randrange(10**6)} ' line {i} of a long module"
-        for i in range(lines)
-    ]
+    body = [f"    total = total + {rng.randrange(10**6)} ' line {i} of a long module" for i in range(lines)]
     return (
         'Attribute VB_Name = "Long"\nFunction Big() As Long\n    Dim total As Long\n'
         + "\n".join(body)
@@ -119,9 +116,7 @@ def test_build_is_reproducible_and_leaves_random_state_alone():
 def test_bad_sources_are_named():
     with pytest.raises(WorkbookError, match=r"VBA module 'Ribbon': its first line names 'Other'"):
         build_vba_project({"Ribbon": 'Attribute VB_Name = "Other"\nSub X()\nEnd Sub\n'})
-    with pytest.raises(
-        WorkbookError, match=r"VBA module 'Ribbon': '→' is not a Windows-1252 character"
-    ):
+    with pytest.raises(WorkbookError, match=r"VBA module 'Ribbon': '→' is not a Windows-1252 character"):
         normalise_source("Ribbon", "' a → b\n")
     with pytest.raises(WorkbookError, match=r"VBA module name '1st' is not usable"):
         build_vba_project({"1st": "Sub X()\nEnd Sub\n"})

@@ -18,34 +18,56 @@ import pytest
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError
 from xladdin.workbook import areas
-from xladdin.workbook.settings import Settings, read_settings
 from xladdin.workbook.refresh import SHEETS, create_workbook, read_area, refresh
+from xladdin.workbook.settings import Settings, read_settings
 
 # The seed's September 2024 team table (legacy counting), copied from the seed text.
 SEED_LEGACY = [
-    ("Children in Care 1", 3, 2), ("Children in Care 2", 3, 2), ("CRS", 2, 1),
-    ("Family Help Central 1", 1, 1), ("Family Help Central 1 - CA", 18, 14),
-    ("Family Help Central 2 - CA", 1, 1), ("Family Help East 1", 4, 2),
-    ("Family Help East 1 - CA", 11, 1), ("Family Help East 2 - CA", 6, 3),
-    ("Family Help West 1", 4, 4), ("Family Help West 1 - CA", 17, 17),
-    ("Family Help West 2", 1, 1), ("Family Help West 2 - CA", 13, 4),
-    ("Family Safeguarding Central", 5, 5), ("Family Safeguarding East 1", 2, 1),
-    ("Family Safeguarding East 2", 8, 8), ("Family Safeguarding West 1", 17, 4),
-    ("Family Safeguarding West 2", 3, 3), ("Jigsaw 1", 8, 8), ("Jigsaw 2", 7, 5),
-    ("Jigsaw 3", 6, 6), ("Young People Team 1", 7, 6), ("Young People Team 2", 3, 1),
+    ("Children in Care 1", 3, 2),
+    ("Children in Care 2", 3, 2),
+    ("CRS", 2, 1),
+    ("Family Help Central 1", 1, 1),
+    ("Family Help Central 1 - CA", 18, 14),
+    ("Family Help Central 2 - CA", 1, 1),
+    ("Family Help East 1", 4, 2),
+    ("Family Help East 1 - CA", 11, 1),
+    ("Family Help East 2 - CA", 6, 3),
+    ("Family Help West 1", 4, 4),
+    ("Family Help West 1 - CA", 17, 17),
+    ("Family Help West 2", 1, 1),
+    ("Family Help West 2 - CA", 13, 4),
+    ("Family Safeguarding Central", 5, 5),
+    ("Family Safeguarding East 1", 2, 1),
+    ("Family Safeguarding East 2", 8, 8),
+    ("Family Safeguarding West 1", 17, 4),
+    ("Family Safeguarding West 2", 3, 3),
+    ("Jigsaw 1", 8, 8),
+    ("Jigsaw 2", 7, 5),
+    ("Jigsaw 3", 6, 6),
+    ("Young People Team 1", 7, 6),
+    ("Young People Team 2", 3, 1),
     ("Total", 150, 100),
 ]
 # Seed percentages as printed (one decimal).
-SEED_PERCENT = {"Children in Care 1": "66.7%", "Family Help East 1 - CA": "9.1%",
-                "Family Safeguarding West 1": "23.5%", "Young People Team 1": "85.7%", "Total": "66.7%"}
+SEED_PERCENT = {
+    "Children in Care 1": "66.7%",
+    "Family Help East 1 - CA": "9.1%",
+    "Family Safeguarding West 1": "23.5%",
+    "Young People Team 1": "85.7%",
+    "Total": "66.7%",
+}
 
 
 def demo_workbook(folder: Path, **settings: str) -> Path:
     """A new workbook in ``folder`` whose Settings name copies of the demo extracts."""
     for src in demo_paths().values():
         shutil.copy(src, folder / src.name)
-    values = {"month": "2024-09", "assessments": "list4_assessments.csv",
-              "referrals": "list3_referrals.csv", "audit": "audit_tracker.csv"}
+    values = {
+        "month": "2024-09",
+        "assessments": "list4_assessments.csv",
+        "referrals": "list3_referrals.csv",
+        "audit": "audit_tracker.csv",
+    }
     values.update(settings)
     return create_workbook(folder / "performance.xlsx", values)
 
@@ -127,10 +149,14 @@ def test_corrected_counting_gives_76_percent_with_legacy_beside(refreshed: Path)
     assert total[:5] == ["Total", 150, 114, 0.76, "amber"]
     assert total[5] == 100 and f"{total[6]:.1%}" == "66.7%"
     assert read_area(wb, "xl_team_title")[0][0].startswith("September 2024: completed assessments by team")
-    assert read_area(wb, "xl_summary_suggestion") == [[
-        ("In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
-         "below the 81% target; the legacy count gave 66.7%.")
-    ]]
+    assert read_area(wb, "xl_summary_suggestion") == [
+        [
+            (
+                "In September 2024, 76.0% of assessments (114 of 150) were completed within 45 working days, "
+                "below the 81% target; the legacy count gave 66.7%."
+            )
+        ]
+    ]
 
 
 def test_trend_is_thirteen_months_ending_in_the_reporting_month(refreshed: Path) -> None:
@@ -182,7 +208,7 @@ def test_about_names_each_extract_with_rows_and_sha256(refreshed: Path) -> None:
     assert about["xladdin version"] == xladdin.__version__
     rows = read_area(wb, "xl_extracts")[1:]
     assert [r[0] for r in rows] == ["assessments", "referrals", "audit"]
-    for kind, name, count, _date, sha, _path in rows:
+    for _kind, name, count, _date, sha, _path in rows:
         data = (refreshed.parent / name).read_bytes()
         assert sha == hashlib.sha256(data).hexdigest()
         assert count > 0
@@ -209,7 +235,8 @@ def test_summary_sentence_forms() -> None:
     )
     none = {"completed": 0, "in_time": 0, "percent": float("nan"), "other_percent": float("nan")}
     assert "no assessments were completed" in areas.summary_sentence(
-        "2024-10", none, counting="corrected", target=81, days=45)
+        "2024-10", none, counting="corrected", target=81, days=45
+    )
 
 
 def test_refresh_needs_an_assessments_extract(tmp_path: Path) -> None:
@@ -221,7 +248,9 @@ def test_refresh_needs_an_assessments_extract(tmp_path: Path) -> None:
 def test_placements_for_the_live_excel_writer_match_what_openpyxl_wrote(refreshed: Path) -> None:
     wb = openpyxl.load_workbook(refreshed)
     tables = {
-        "xl_team_table": areas.Table(areas.team_header("corrected"), [["=Team", 1, 1, 1.0, "green", 1, 1.0, 0.0]]),
+        "xl_team_table": areas.Table(
+            areas.team_header("corrected"), [["=Team", 1, 1, 1.0, "green", 1, 1.0, 0.0]]
+        ),
         "xl_trend": areas.Table(areas.HEADERS["xl_trend"], []),
     }
     team, trend = areas.placements(tables, quote_text=True)
@@ -231,5 +260,7 @@ def test_placements_for_the_live_excel_writer_match_what_openpyxl_wrote(refreshe
     assert trend.ref == "$A$4:$E$4"
     # The same references openpyxl's writer used for the refreshed workbook.
     rows = len(read_area(wb, "xl_team_table"))
-    assert next(iter(wb.defined_names["xl_team_table"].destinations))[1] == areas.area_ref("xl_team_table", rows)
+    assert next(iter(wb.defined_names["xl_team_table"].destinations))[1] == areas.area_ref(
+        "xl_team_table", rows
+    )
     assert areas.split_anchor("AA12") == (12, 27) and areas.column_letter(28) == "AB"

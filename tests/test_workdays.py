@@ -131,9 +131,7 @@ def test_text_dates_are_day_first_never_month_first():
 
 
 def test_text_that_is_not_a_date_is_refused_by_name():
-    with pytest.raises(
-        DateError, match=r"^'31/02/2024' is not a date \(write dd/mm/yyyy or yyyy-mm-dd\)\.$"
-    ):
+    with pytest.raises(DateError, match=r"^'31/02/2024' is not a date \(write dd/mm/yyyy or yyyy-mm-dd\)\.$"):
         working_days_between("31/02/2024", "2024-03-01")
     with pytest.raises(DateError, match=r"^'soon' is not a date"):
         in_time(["2024-07-22", "soon"], "2024-09-24")
@@ -161,13 +159,9 @@ def test_blank_dates_are_errors_for_scalars():
         working_days_between(D(2024, 9, 24), pd.NaT)
     with pytest.raises(DateError, match=r"^The end date is blank\.$"):
         in_time(D(2024, 9, 24), float("nan"))
-    with pytest.raises(
-        DateError, match=r"^The start date is blank: a deadline needs a start date\.$"
-    ):
+    with pytest.raises(DateError, match=r"^The start date is blank: a deadline needs a start date\.$"):
         deadline(None)
-    with pytest.raises(
-        DateError, match=r"^The start date is blank: a deadline needs a start date\.$"
-    ):
+    with pytest.raises(DateError, match=r"^The start date is blank: a deadline needs a start date\.$"):
         deadline(np.datetime64("NaT"))
 
 
@@ -185,13 +179,9 @@ def test_dates_outside_the_calendar_are_errors_for_scalars():
 
 
 def test_bad_counting_and_days_are_refused():
-    with pytest.raises(
-        DateError, match=r"^counting must be 'corrected' or 'legacy', not 'excel'\.$"
-    ):
+    with pytest.raises(DateError, match=r"^counting must be 'corrected' or 'legacy', not 'excel'\.$"):
         in_time(D(2024, 7, 22), D(2024, 9, 24), counting="excel")
-    with pytest.raises(
-        DateError, match=r"^The number of working days must be 0 or more, not -1\.$"
-    ):
+    with pytest.raises(DateError, match=r"^The number of working days must be 0 or more, not -1\.$"):
         deadline(D(2024, 7, 22), -1)
 
 
@@ -219,9 +209,7 @@ def test_arrays_give_nan_and_na_for_missing_and_reversed_pairs():
 def test_series_keep_their_index_and_nat():
     idx = pd.Index([101, 205, 309, 412], name="source_row")
     start = pd.Series(pd.to_datetime(["2024-07-22", "2024-07-20", None, "2024-12-20"]), index=idx)
-    end = pd.Series(
-        pd.to_datetime(["2024-09-25", "2024-09-23", "2024-09-01", "2024-12-19"]), index=idx
-    )
+    end = pd.Series(pd.to_datetime(["2024-09-25", "2024-09-23", "2024-09-01", "2024-12-19"]), index=idx)
     elapsed = working_days_between(start, end)
     assert elapsed.index.equals(idx)
     assert elapsed.tolist()[:2] == [46.0, 45.0] and elapsed.iloc[2:].isna().all()
@@ -279,11 +267,7 @@ def test_nanosecond_dates_with_times_are_floored_to_the_day_even_before_1970():
     # flooring would move 1969-12-31 12:00 to 1970-01-01. Hand count: Tue 30 and Wed 31 Dec
     # 1969; then Thu 1 and Fri 2 Jan 1970 (New Year's Day became an English bank holiday
     # only in 1974).
-    start = pd.Series(
-        pd.to_datetime(["1969-12-29 12:00", "1969-12-31 23:59"]), dtype="datetime64[ns]"
-    )
-    end = pd.Series(
-        pd.to_datetime(["1969-12-31 12:00", "1970-01-02 01:00"]), dtype="datetime64[ns]"
-    )
+    start = pd.Series(pd.to_datetime(["1969-12-29 12:00", "1969-12-31 23:59"]), dtype="datetime64[ns]")
+    end = pd.Series(pd.to_datetime(["1969-12-31 12:00", "1970-01-02 01:00"]), dtype="datetime64[ns]")
     assert working_days_between(start, end).tolist() == [2.0, 2.0]
     assert working_days_between(start[0], end[0]) == 2

@@ -83,9 +83,7 @@ def test_tables_are_built_once_per_number_of_days():
     assert cal.first + dt.timedelta(days=int(cal.deadline_table(45)[0][i])) == dt.date(2024, 9, 24)
     assert cal.first + dt.timedelta(days=int(cal.in_time_table(45)[i])) == dt.date(2024, 9, 25)
     # Legacy counting counts the working start day, so its cut-off is a day earlier.
-    assert cal.first + dt.timedelta(days=int(cal.in_time_table(45, legacy=True)[i])) == dt.date(
-        2024, 9, 24
-    )
+    assert cal.first + dt.timedelta(days=int(cal.in_time_table(45, legacy=True)[i])) == dt.date(2024, 9, 24)
 
 
 def test_the_callers_arrays_are_never_written_to():

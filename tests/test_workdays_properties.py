@@ -85,9 +85,7 @@ def test_deadline_is_the_nth_working_day(start, n):
 @given(dates, spans)
 def test_legacy_count_is_elapsed_plus_a_working_start(start, span):
     start, end = pair(start, span)
-    assert networkdays(start, end) == working_days_between(start, end) + int(
-        CAL.is_working_day(start)
-    )
+    assert networkdays(start, end) == working_days_between(start, end) + int(CAL.is_working_day(start))
     assert in_time(start, end, counting="legacy") == (networkdays(start, end) <= 45)
 
 
@@ -150,16 +148,12 @@ def test_closure_days_agree_with_numpy(start, span, closures):
 def test_a_hundred_thousand_seeded_pairs_agree_with_numpy_in_one_call():
     # The vectorised path over a large array, against numpy element by element.
     rng = np.random.default_rng(20241122)
-    start = np.datetime64("1995-01-01") + rng.integers(0, 365 * 40, 100_000).astype(
-        "timedelta64[D]"
-    )
+    start = np.datetime64("1995-01-01") + rng.integers(0, 365 * 40, 100_000).astype("timedelta64[D]")
     end = start + rng.integers(0, 200, start.size).astype("timedelta64[D]")
     np.testing.assert_array_equal(
         working_days_between(start, end),
         np.busday_count(start + ONE, end + ONE, holidays=H).astype(float),
     )
-    np.testing.assert_array_equal(
-        deadline(start), np.busday_offset(start, 45, roll="backward", holidays=H)
-    )
+    np.testing.assert_array_equal(deadline(start), np.busday_offset(start, 45, roll="backward", holidays=H))
     elapsed = np.busday_count(start + ONE, end + ONE, holidays=H)
     assert np.array_equal(np.asarray(in_time(start, end), dtype=bool), elapsed <= 45)

@@ -23,9 +23,9 @@ import pytest
 
 from oracle import soffice_path
 from xladdin.errors import WorkbookError
-from xladdin.workbook.safe_save import save_atomically
 from xladdin.excel.xlsm import CUSTOM_UI, build_workbook, vba_sources
 from xladdin.workbook.package import CUSTOM_UI_PART, VBA_PART, reinject_ribbon, ribbon_target
+from xladdin.workbook.safe_save import save_atomically
 
 with warnings.catch_warnings():  # oletools 0.60 uses pyparsing names deprecated since 3.0
     warnings.simplefilter("ignore")
@@ -94,9 +94,7 @@ def test_package_parts_and_types(built):
         'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"'
         in types
     )
-    assert (
-        'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"' in types
-    )
+    assert 'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"' in types
     assert (
         'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"'
         in wb_rels
@@ -110,9 +108,7 @@ def test_workbook_sheets_and_xlwings_conf(built):
     assert {"Team table", "Holidays", "xlwings.conf"} <= set(wb.sheetnames)
     conf = wb["xlwings.conf"]
     # xlwings reads A1 down and upper-cases keys: GetConfig("UDF MODULES") in its add-in.
-    assert [[c.value for c in row] for row in conf.iter_rows()] == [
-        ["UDF Modules", "xladdin.excel.udfs"]
-    ]
+    assert [[c.value for c in row] for row in conf.iter_rows()] == [["UDF Modules", "xladdin.excel.udfs"]]
     assert conf.sheet_state == "hidden"
     assert wb.code_name == "ThisWorkbook"
     names = [ws.sheet_properties.codeName for ws in wb.worksheets]
@@ -176,9 +172,7 @@ def test_build_from_a_given_base_workbook(tmp_path):
 
 
 def test_errors_are_named(tmp_path):
-    with pytest.raises(
-        WorkbookError, match=r"perf\.xlsx: a workbook with macros must end in \.xlsm"
-    ):
+    with pytest.raises(WorkbookError, match=r"perf\.xlsx: a workbook with macros must end in \.xlsm"):
         build_workbook(tmp_path / "perf.xlsx")
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)

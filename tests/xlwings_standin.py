@@ -109,8 +109,14 @@ class App:
         self._status_bar = value
         self.status_history.append(value)
 
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
-              callback: str | None = None) -> str:
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str:
         """A message box; the officer presses OK."""
         self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
         return "ok"
@@ -122,8 +128,13 @@ class Books:
     def __init__(self, app: App) -> None:
         self._app = app
 
-    def open(self, fullname: str | Path | None = None, update_links: bool | None = None,
-             read_only: bool | None = None, **options: Any) -> Book:
+    def open(
+        self,
+        fullname: str | Path | None = None,
+        update_links: bool | None = None,
+        read_only: bool | None = None,
+        **options: Any,
+    ) -> Book:
         """Open a workbook file in this Excel (read with openpyxl, so it must be a real workbook)."""
         book = Book(fullname, app=self._app)
         self._app.opened.append(book)
@@ -136,8 +147,9 @@ class Book:
     def __init__(self, fullname: str | Path, *, app: App | None = None) -> None:
         self._path = Path(fullname).resolve()
         self._app = app or App()
-        self.wb = openpyxl.load_workbook(self._path, keep_vba=self._path.suffix.lower() == ".xlsm",
-                                         rich_text=True)
+        self.wb = openpyxl.load_workbook(
+            self._path, keep_vba=self._path.suffix.lower() == ".xlsm", rich_text=True
+        )
         self.saves = 0
         self._lock = self._path.with_name("~$" + self._path.name)
         self._lock.write_bytes(b"standin")  # Excel's owner file: the workbook is open
@@ -230,11 +242,15 @@ class Range:
         rows, cols = self.shape
         rows, cols = row_size or rows, column_size or cols
         assert rows > 0 and cols > 0  # as xlwings asserts
-        return Range(self.sheet, self.row, self.column, self.row + rows - 1, self.column + cols - 1, self._options)
+        return Range(
+            self.sheet, self.row, self.column, self.row + rows - 1, self.column + cols - 1, self._options
+        )
 
     def _cells(self) -> list[list[Any]]:
-        return [[self.sheet.ws.cell(row=r, column=c) for c in range(self.column, self._c2 + 1)]
-                for r in range(self.row, self._r2 + 1)]
+        return [
+            [self.sheet.ws.cell(row=r, column=c) for c in range(self.column, self._c2 + 1)]
+            for r in range(self.row, self._r2 + 1)
+        ]
 
     @property
     def value(self) -> Any:

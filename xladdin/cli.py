@@ -130,7 +130,12 @@ def format_table(table: pd.DataFrame, fmt: str, kind: str) -> str:
         "percent": "%",
     }
     cells = [[titles[h] for h in header]] + [
-        [r["team"], str(r[count]), str(r[hits]), pct(r["percent"]) + ("%" if r["percent"] is not None else "")]
+        [
+            r["team"],
+            str(r[count]),
+            str(r[hits]),
+            pct(r["percent"]) + ("%" if r["percent"] is not None else ""),
+        ]
         for r in rows
     ]
     widths = [max(len(c[i]) for c in cells) for i in range(4)]
@@ -256,7 +261,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from xladdin.excel.xlsm import build_workbook
 
         # The macro-enabled workbook an officer opens in Excel, refreshed from the demo data.
-        written["workbook with ribbon"] = build_workbook(out / "performance.xlsm", base_xlsx=written["workbook"])
+        written["workbook with ribbon"] = build_workbook(
+            out / "performance.xlsm", base_xlsx=written["workbook"]
+        )
     sys.stdout.write(f"Demo outputs in {out.resolve()}:\n")
     for name, path in written.items():
         sys.stdout.write(f"  {name}: {path}\n")
@@ -355,7 +362,9 @@ def _add_calendar_options(p: argparse.ArgumentParser) -> None:
 
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", metavar="FILE", help="column-mapping file (YAML or TOML) for local headers")
-    p.add_argument("--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)")
+    p.add_argument(
+        "--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -388,7 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quality", help="the data-quality list of an extract")
     p.add_argument("extract", metavar="EXTRACT")
     p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
-    p.add_argument("--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)")
+    p.add_argument(
+        "--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)"
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
     p.set_defaults(func=cmd_quality)
@@ -400,7 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calendar_options(p)
     p.set_defaults(func=cmd_workdays)
 
-    p = sub.add_parser("new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)")
+    p = sub.add_parser(
+        "new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)"
+    )
     p.add_argument("path", metavar="PATH")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=cmd_new_workbook)

@@ -80,9 +80,7 @@ def audit_summary(frame: pd.DataFrame) -> pd.DataFrame:
     for kind in sorted(table.index, key=lambda k: (-table[k], k)):
         lines.append((f"Similar concerns: {kind}", int(table[kind]), int(similar.sum())))
     if kinds.eq("").any():
-        lines.append(
-            ("Similar concerns: not recorded", int(kinds.eq("").sum()), int(similar.sum()))
-        )
+        lines.append(("Similar concerns: not recorded", int(kinds.eq("").sum()), int(similar.sum())))
     out = pd.DataFrame(lines, columns=["measure", "count", "base"])
     out["percent"] = (100 * out["count"] / out["base"].where(out["base"] > 0)).round(1)
     return out[AUDIT_SUMMARY_COLUMNS]

@@ -64,9 +64,7 @@ class WorkingCalendar:
     def __init__(self, region: str = "ENG", closures: Iterable[dt.date] = ()) -> None:
         key = str(region).strip().upper()
         if key not in REGIONS:
-            raise DateError(
-                f"Unknown region {region!r}: use ENG (England and Wales), WLS, SCT or NIR."
-            )
+            raise DateError(f"Unknown region {region!r}: use ENG (England and Wales), WLS, SCT or NIR.")
         self.region, self.region_name = REGIONS[key]
         self.closures: tuple[dt.date, ...] = tuple(sorted({_as_date(d) for d in closures}))
         self.first = dt.date(FIRST_YEAR, 1, 1)
@@ -167,9 +165,7 @@ class WorkingCalendar:
             if legacy:
                 k = k - self.working
             count = len(self.positions)
-            table = np.where(
-                k < count, self.positions.astype(np.int64).take(k, mode="clip"), self.size
-            )
+            table = np.where(k < count, self.positions.astype(np.int64).take(k, mode="clip"), self.size)
             self._tables[key] = (table, self.size)
         return self._tables[key][0]
 

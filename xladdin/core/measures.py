@@ -307,7 +307,9 @@ def rereferral_rate(
     else:
         raise XladdinError(f"lookback must be 'auto', 'dates' or 'column', not {lookback!r}.")
     in_month = rows["referral_date"].dt.to_period("M") == period
-    scored = pd.DataFrame({"team": team_names(rows["team"]), "re": flag.astype(bool)}, index=rows.index)[in_month]
+    scored = pd.DataFrame({"team": team_names(rows["team"]), "re": flag.astype(bool)}, index=rows.index)[
+        in_month
+    ]
     table = (
         scored.groupby("team", sort=False)
         .agg(referrals=("re", "size"), rereferrals=("re", "sum"))

@@ -140,9 +140,7 @@ def _finish(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
 
 
-def _duplicates(
-    frame: pd.DataFrame, keys: list[str], *, file: str, column: str, what: str
-) -> pd.DataFrame:
+def _duplicates(frame: pd.DataFrame, keys: list[str], *, file: str, column: str, what: str) -> pd.DataFrame:
     """Later copies of the same key, each pointing at the first copy's row (first one kept).
 
     A blank child or date is never a duplicate (it is listed as blank); a blank
@@ -162,7 +160,11 @@ def _duplicates(
     of_dup = later.merge(first, on=keys, how="left")["first_row"].astype("int64").astype(str)
     of_dup = of_dup.to_numpy(dtype=object)
     return _rows(
-        frame, dup, file=file, column=column, rule="duplicate",
+        frame,
+        dup,
+        file=file,
+        column=column,
+        rule="duplicate",
         value=lambda sub: _text(sub["child_id"]),
         reason="Duplicate of row " + of_dup + f" (same {what}). Counted once; this copy is "
         "kept out of the rate. Remove the copy on the source system.",
@@ -192,19 +194,29 @@ def _date_checks(
             # A blank that was really an unreadable date is already listed (rule "date").
             parts.append(
                 _rows(
-                    frame, s.isna().to_numpy() & ~already, file=file, column=headers[col], value="",
+                    frame,
+                    s.isna().to_numpy() & ~already,
+                    file=file,
+                    column=headers[col],
+                    value="",
                     reason=f"{headers[col]} is blank, so this row cannot be measured. "
                     "Fill it in on the source system and re-run the extract.",
-                    rule="blank", problem=f"blank {headers[col]}",
+                    rule="blank",
+                    problem=f"blank {headers[col]}",
                 )
             )
         fut = (s > limit).to_numpy()
         parts.append(
             _rows(
-                frame, fut, file=file, column=headers[col], value=lambda sub, c=col: _text_date(sub[c]),
+                frame,
+                fut,
+                file=file,
+                column=headers[col],
+                value=lambda sub, c=col: _text_date(sub[c]),
                 reason=f"{headers[col]} is after the extract date "
                 f"({limit:%d/%m/%Y}). Kept out of the rate: check the date on the source system.",
-                rule="future", problem=f"future {headers[col]}",
+                rule="future",
+                problem=f"future {headers[col]}",
             )
         )
     return parts
@@ -215,8 +227,13 @@ def _blank_checks(
 ) -> list[pd.DataFrame]:
     parts = [
         _rows(
-            frame, _blank(frame["child_id"]), file=file, column=headers["child_id"],
-            value="", rule="blank", problem="blank child ID",
+            frame,
+            _blank(frame["child_id"]),
+            file=file,
+            column=headers["child_id"],
+            value="",
+            rule="blank",
+            problem="blank child ID",
             reason=f"{headers['child_id']} is blank, so this row cannot be matched or de-duplicated. "
             "Kept out of the rate: fill it in on the source system.",
         )
@@ -224,8 +241,13 @@ def _blank_checks(
     if team and "team" in frame:
         parts.append(
             _rows(
-                frame, _blank(frame["team"]), file=file, column=headers["team"], value="",
-                rule="team", problem="blank team",
+                frame,
+                _blank(frame["team"]),
+                file=file,
+                column=headers["team"],
+                value="",
+                rule="team",
+                problem="blank team",
                 reason="No allocated team, so this row cannot go in a team's figures. "
                 "Kept out of the rate: record the team on the source system.",
             )
@@ -259,24 +281,37 @@ def check_assessments(
     h = {**ASSESSMENT_HEADERS, **(headers or {})}
     parts = _blank_checks(frame, file=file, headers=h)
     parts += _date_checks(
-        frame, ("start", "authorised"), extract_date=extract_date, file=file, headers=h,
+        frame,
+        ("start", "authorised"),
+        extract_date=extract_date,
+        file=file,
+        headers=h,
         required=("start",),
     )
     # CIN census rule 8608: the authorisation date cannot be before the start date.
     neg = (frame["authorised"] < frame["start"]).to_numpy()
     parts.append(
         _rows(
-            frame, neg, file=file, column=h["authorised"],
+            frame,
+            neg,
+            file=file,
+            column=h["authorised"],
             value=lambda sub: _text_date(sub["authorised"]),
-            rule="8608", problem="authorised before start",
-            reason=lambda sub: "Authorised before the assessment start date ("
-            + _text_date(sub["start"])
-            + "). Kept out of the rate: correct one of the two dates on the source system "
-            "(CIN rule 8608).",
+            rule="8608",
+            problem="authorised before start",
+            reason=lambda sub: (
+                "Authorised before the assessment start date ("
+                + _text_date(sub["start"])
+                + "). Kept out of the rate: correct one of the two dates on the source system "
+                "(CIN rule 8608)."
+            ),
         )
     )
     dup = _duplicates(
-        frame, ["child_id", "start"], file=file, column=h["child_id"],
+        frame,
+        ["child_id", "start"],
+        file=file,
+        column=h["child_id"],
         what="child and assessment start date",
     )
     parts.append(dup)
@@ -307,8 +342,13 @@ def _open_twice(
         "close or merge the extra assessment on the source system (CIN rule 8896)."
     )
     return _rows(
-        frame, mask, file=file, column=headers["child_id"],
-        value=lambda sub: _text(sub["child_id"]), reason=reason, rule="8896",
+        frame,
+        mask,
+        file=file,
+        column=headers["child_id"],
+        value=lambda sub: _text(sub["child_id"]),
+        reason=reason,
+        rule="8896",
     )
 
 
@@ -323,12 +363,19 @@ def check_referrals(
     h = {**REFERRAL_HEADERS, **(headers or {})}
     parts = _blank_checks(frame, file=file, headers=h)
     parts += _date_checks(
-        frame, ("referral_date",), extract_date=extract_date, file=file, headers=h,
+        frame,
+        ("referral_date",),
+        extract_date=extract_date,
+        file=file,
+        headers=h,
         required=("referral_date",),
     )
     parts.append(
         _duplicates(
-            frame, ["child_id", "referral_date", "source"], file=file, column=h["child_id"],
+            frame,
+            ["child_id", "referral_date", "source"],
+            file=file,
+            column=h["child_id"],
             what="child, referral date and referral source",
         )
     )
@@ -343,15 +390,18 @@ def check_audit(
     blank = _blank(frame["audit_id"])
     parts = [
         _rows(
-            frame, blank, file=file, column=h["audit_id"], value="", rule="blank",
+            frame,
+            blank,
+            file=file,
+            column=h["audit_id"],
+            value="",
+            rule="blank",
             problem="blank audit ID",
             reason="Audit ID is blank. Kept out of the summary: give the audit its ID in the tracker.",
         )
     ]
     sub = frame.assign(child_id=frame["audit_id"])
-    parts.append(
-        _duplicates(sub, ["child_id"], file=file, column=h["audit_id"], what="audit ID")
-    )
+    parts.append(_duplicates(sub, ["child_id"], file=file, column=h["audit_id"], what="audit ID"))
     return _finish(parts)
 
 
@@ -430,9 +480,7 @@ def cross_check_frames(
     r["child_id"] = r["child_id"].astype(str)
     a = a.rename(columns={"source_row": "a_row"}).sort_values("start", kind="stable")
     r = r.rename(columns={"source_row": "r_row"}).sort_values("referral_date", kind="stable")
-    m = pd.merge_asof(
-        a, r, left_on="start", right_on="referral_date", by="child_id", direction="backward"
-    )
+    m = pd.merge_asof(a, r, left_on="start", right_on="referral_date", by="child_id", direction="backward")
     first_ref = r.groupby("child_id", sort=False)["referral_date"].min()
     next_ref = m["child_id"].map(first_ref)
     period_start = r["referral_date"].min()
@@ -443,8 +491,12 @@ def cross_check_frames(
         frame = pd.DataFrame({"source_row": e["a_row"].to_numpy()})
         parts.append(
             _rows(
-                frame, np.ones(len(e), bool), file=assessments_file, column=ah["start"],
-                value=_text_date(e["start"]).to_numpy(), rule="1103",
+                frame,
+                np.ones(len(e), bool),
+                file=assessments_file,
+                column=ah["start"],
+                value=_text_date(e["start"]).to_numpy(),
+                rule="1103",
                 reason=(
                     "Assessment starts before the child's referral ("
                     + _text_date(next_ref[early]).to_numpy().astype(object)
@@ -459,8 +511,12 @@ def cross_check_frames(
             frame = pd.DataFrame({"source_row": e["r_row"].astype("int64").to_numpy()})
             parts.append(
                 _rows(
-                    frame, np.ones(len(e), bool), file=referrals_file, column=rh["nfa"],
-                    value=_text(e["nfa"]).to_numpy(), rule="8831",
+                    frame,
+                    np.ones(len(e), bool),
+                    file=referrals_file,
+                    column=rh["nfa"],
+                    value=_text(e["nfa"]).to_numpy(),
+                    rule="8831",
                     reason=(
                         "Referral marked NFA, but the child has an assessment starting "
                         + _text_date(e["start"]).to_numpy().astype(object)

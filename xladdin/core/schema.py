@@ -24,9 +24,7 @@ ASSESSMENT_HEADERS: dict[str, str] = {
     "start": "Continuous Assessment Start Date",
     "child_seen": "Child Seen During Continuous Assessment",
     "authorised": "Continuous Assessment Date of Authorisation",
-    "requires_support": (
-        "Was the child assessed as requiring LA children's social care support?"
-    ),
+    "requires_support": ("Was the child assessed as requiring LA children's social care support?"),
     "team": "Allocated Team",
     "worker": "Allocated Worker",
 }

@@ -308,15 +308,22 @@ def _parse_text_dates(values: np.ndarray) -> np.ndarray:
 
 
 def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (dt.date, str, pd.Timestamp, np.datetime64)) or (
-        isinstance(value, float) and np.isnan(value)
-    ) or value is pd.NaT
+    return (
+        value is None
+        or isinstance(value, (dt.date, str, pd.Timestamp, np.datetime64))
+        or (isinstance(value, float) and np.isnan(value))
+        or value is pd.NaT
+    )
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, np.datetime64) and np.isnat(value)
-    ) or (isinstance(value, str) and not value.strip())
+    return (
+        value is None
+        or value is pd.NaT
+        or (isinstance(value, float) and np.isnan(value))
+        or (isinstance(value, np.datetime64) and np.isnat(value))
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _show(value: Any) -> str:
@@ -343,12 +350,8 @@ def _scalar_pair(
         cal = t.calendar
         s, e = _show(start), _show(end)
         if pd.Timestamp(end) < pd.Timestamp(start):
-            raise DateError(
-                f"The end date {e} is before the start date {s}: check the two dates."
-            )
-        raise DateError(
-            f"{s} to {e} is outside the calendar ({cal.first} to {cal.last})."
-        )
+            raise DateError(f"The end date {e} is before the start date {s}: check the two dates.")
+        raise DateError(f"{s} to {e} is outside the calendar ({cal.first} to {cal.last}).")
     return t
 
 

@@ -65,7 +65,6 @@ from xladdin.demo.plan import (
     YES,
 )
 
-
 # --- the calendar, through the engine's tables ----------------------------------
 
 _CAL = get_calendar()
@@ -327,9 +326,7 @@ def _build(rng: np.random.Generator) -> tuple[list[list[str]], list[list[str]]]:
     return _assessment_rows(rng, assessments, problems), _referral_rows(rng, referrals, first_day)
 
 
-def _link_children(
-    rng: np.random.Generator, referrals: list[dict[str, Any]], first_day: dt.date
-) -> None:
+def _link_children(rng: np.random.Generator, referrals: list[dict[str, Any]], first_day: dt.date) -> None:
     """Give referrals children so that about 22% are re-referrals within 12 months.
 
     A re-referral reuses a child whose last referral was 1 to 12 months
@@ -377,9 +374,7 @@ def _link_children(
         child["id"] = f"DEMO{int(number):06d}"
 
 
-def _new_child(
-    rng: np.random.Generator, team: str, first: dt.date, history: list[dt.date]
-) -> dict[str, Any]:
+def _new_child(rng: np.random.Generator, team: str, first: dt.date, history: list[dt.date]) -> dict[str, Any]:
     young = team.startswith("Young People")
     age = int(rng.integers(13, 18)) if young else int(rng.integers(0, 18))
     dob = first - dt.timedelta(days=int(age * 365.25 + rng.integers(1, 360)))
@@ -434,9 +429,7 @@ def _assessment_rows(
     for p in problems:
         if p["kind"] == "duplicate":  # the same row again, as an export glitch would give it
             original = next(a for a in assessments if id(a) == p["duplicate_of"])
-            rows.append(
-                (_parse(original["values"][6]), original["values"][0], list(original["values"]))
-            )
+            rows.append((_parse(original["values"][6]), original["values"][0], list(original["values"])))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
 

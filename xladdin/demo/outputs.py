@@ -13,12 +13,12 @@ from pathlib import Path
 
 import openpyxl
 
-from xladdin.report.export import export_for_leadership
 from xladdin.errors import ExportError
+from xladdin.report.export import export_for_leadership
 from xladdin.report.pdf import find_soffice, to_pngs
-from xladdin.workbook.safe_save import save_atomically
 from xladdin.report.spotlight import write_spotlight
 from xladdin.workbook.refresh import create_workbook, refresh
+from xladdin.workbook.safe_save import save_atomically
 
 DEMO_COMMENTARY = {
     "com_audit": (

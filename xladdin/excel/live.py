@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from xladdin.errors import WorkbookError
-from xladdin.workbook.settings import SETTING_ROWS, Settings
 from xladdin.workbook.areas import (
     AREAS,
     CLOSURES_NAME,
@@ -43,12 +42,16 @@ from xladdin.workbook.areas import (
     split_anchor,
 )
 from xladdin.workbook.refresh import RefreshResult, closure_day, prepare_tables
+from xladdin.workbook.settings import SETTING_ROWS, Settings
 
 
 def read_settings(book: Any) -> Settings:
     """The officer's settings from the ``set_*`` names of the open book (missing names keep defaults)."""
-    values = {row.key: book.names["set_" + row.key].refers_to_range.value
-              for row in SETTING_ROWS if "set_" + row.key in book.names}
+    values = {
+        row.key: book.names["set_" + row.key].refers_to_range.value
+        for row in SETTING_ROWS
+        if "set_" + row.key in book.names
+    }
     return Settings().with_values(values, source="Settings sheet, setting")
 
 
@@ -58,8 +61,11 @@ def read_closures(book: Any) -> list[dt.date]:
         return []
     rng = book.names[CLOSURES_NAME].refers_to_range.resize(column_size=1)
     where = f"{rng.sheet.name} sheet, cell {column_letter(rng.column)}"
-    return [day for i, (value,) in enumerate(rng.options(ndim=2).value)
-            for day in closure_day(value, f"{where}{rng.row + i}")]
+    return [
+        day
+        for i, (value,) in enumerate(rng.options(ndim=2).value)
+        for day in closure_day(value, f"{where}{rng.row + i}")
+    ]
 
 
 def excel_value(value: Any) -> Any:
@@ -86,8 +92,10 @@ def _data_columns(book: Any, p: Placement) -> list[tuple[Any, str]]:
         return []
     r0, c0 = split_anchor(p.anchor)
     sheet = book.sheets[p.sheet]
-    return [(sheet.range(f"{column_letter(c0 + j)}{r0 + 1}:{column_letter(c0 + j)}{r0 + len(p.values) - 1}"), f)
-            for j, f in sorted(p.formats.items())]
+    return [
+        (sheet.range(f"{column_letter(c0 + j)}{r0 + 1}:{column_letter(c0 + j)}{r0 + len(p.values) - 1}"), f)
+        for j, f in sorted(p.formats.items())
+    ]
 
 
 def _new_block(book: Any, p: Placement) -> Any:
@@ -96,7 +104,7 @@ def _new_block(book: Any, p: Placement) -> Any:
 
 def _save(book: Any, p: Placement) -> _Saved:
     """Keep what writing ``p`` will change (call before changing anything)."""
-    old = book.names[p.name] if p.name in book.names else None  # noqa: SIM401 (xlwings Names has no get)
+    old = book.names[p.name] if p.name in book.names else None
     saved = _Saved(p.name, old.refers_to if old is not None else None)
     for rng in ([old.refers_to_range] if old is not None else []) + [_new_block(book, p)]:
         saved.blocks.append((rng, rng.options(ndim=2).value))
@@ -157,7 +165,7 @@ def write_tables(book: Any, tables: dict[str, Table]) -> dict[str, int]:
         for saved in reversed([s for s in done if s.touched]):
             try:
                 _restore(book, saved)
-            except Exception:  # noqa: BLE001 - put back all that can be, then say what could not
+            except Exception:
                 lost.append(saved.name)
         if lost:
             raise WorkbookError(
@@ -179,9 +187,21 @@ def refresh(
     say = progress or (lambda _msg: None)
     path = Path(book.fullname)
     check_sheets(book, path.name)
-    tables, month, extracts = prepare_tables(read_settings(book), read_closures(book), path.parent,
-                                             progress=say, refreshed_at=refreshed_at, name=path.name)
+    tables, month, extracts = prepare_tables(
+        read_settings(book),
+        read_closures(book),
+        path.parent,
+        progress=say,
+        refreshed_at=refreshed_at,
+        name=path.name,
+    )
     say("Writing the tables")
     rows = write_tables(book, tables)
-    return RefreshResult(path=path, backup=None, month=month, rows=rows, extracts=extracts,
-                         summary=tables["xl_summary_suggestion"].header[0])
+    return RefreshResult(
+        path=path,
+        backup=None,
+        month=month,
+        rows=rows,
+        extracts=extracts,
+        summary=tables["xl_summary_suggestion"].header[0],
+    )

@@ -54,15 +54,21 @@ def refresh(book: Any = None) -> Any:
 def build_spotlight(book: Any = None) -> Any:
     """Build spotlight button: save, write ``<workbook> - Spotlight YYYY-MM.xlsx``, open it."""
     book = book or xw.Book.caller()
-    return _run(book, "Build spotlight",
-                lambda say: _open(book, reports.spotlight_beside(_saved(book, say), progress=say)))
+    return _run(
+        book,
+        "Build spotlight",
+        lambda say: _open(book, reports.spotlight_beside(_saved(book, say), progress=say)),
+    )
 
 
 def export_for_leadership(book: Any = None) -> Any:
     """Export button: save, write ``<workbook> - Leadership YYYY-MM.xlsx`` (no child-level data), open it."""
     book = book or xw.Book.caller()
-    return _run(book, "Export for leadership",
-                lambda say: _open(book, reports.leadership_beside(_saved(book, say), progress=say).xlsx))
+    return _run(
+        book,
+        "Export for leadership",
+        lambda say: _open(book, reports.leadership_beside(_saved(book, say), progress=say).xlsx),
+    )
 
 
 def _saved(book: Any, say: Callable[[str], None]) -> Path:
@@ -88,7 +94,7 @@ def _run(book: Any, action: str, work: Callable[[Callable[[str], None]], Any]) -
         return work(say)
     except XladdinError as exc:
         app.alert(str(exc), title=TITLE, mode="critical")
-    except Exception as exc:  # noqa: BLE001 - anything else must not reach the officer as a traceback
+    except Exception as exc:
         app.alert(_unexpected(action, exc), title=TITLE, mode="critical")
     finally:
         app.status_bar = False
@@ -104,5 +110,7 @@ def _unexpected(action: str, exc: BaseException) -> str:
         where = f"The details are in {LOG_FILE}."
     except OSError:
         where = "The details could not be logged."
-    return (f"{action} stopped: {type(exc).__name__}: {str(exc)[:200]}\n\n"
-            f"{LEFT_AS_IT_WAS[action]} {where} Send that file to whoever supports xladdin.")
+    return (
+        f"{action} stopped: {type(exc).__name__}: {str(exc)[:200]}\n\n"
+        f"{LEFT_AS_IT_WAS[action]} {where} Send that file to whoever supports xladdin."
+    )

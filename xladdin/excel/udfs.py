@@ -177,7 +177,7 @@ def _date1904(caller: Any) -> bool:
         return False
     try:
         return bool(caller.sheet.book.api.Date1904)
-    except Exception:  # noqa: BLE001 - any COM failure means "assume the 1900 system"
+    except Exception:
         return False
 
 

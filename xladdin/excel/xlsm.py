@@ -92,9 +92,7 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         try:
             wb = openpyxl.load_workbook(base_xlsx, rich_text=True)
         except Exception as exc:  # BadZipFile, KeyError, lxml errors...
-            raise WorkbookError(
-                f"{Path(base_xlsx).name} is not a readable .xlsx workbook ({exc})."
-            ) from exc
+            raise WorkbookError(f"{Path(base_xlsx).name} is not a readable .xlsx workbook ({exc}).") from exc
         if CONF_SHEET in wb.sheetnames:
             del wb[CONF_SHEET]
         conf = wb.create_sheet(CONF_SHEET)
@@ -168,9 +166,7 @@ def _content_types(xml: bytes) -> bytes:
             node.set("ContentType", XLSM_MAIN)
         if node.get("PartName") == "/" + VBA_PART:
             root.remove(node)
-    ET.SubElement(
-        root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE
-    )
+    ET.SubElement(root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE)
     if not any(n.get("Extension") == "xml" for n in root):
         ET.SubElement(root, f"{{{_CT_NS}}}Default", Extension="xml", ContentType="application/xml")
     return to_xml(root)

@@ -84,16 +84,20 @@ class ColumnMapping:
 
 def _check_format(fmt: Any, where: str) -> str:
     if not isinstance(fmt, str) or not fmt.strip():
-        raise MappingError(f"{where} must be a text such as \"%d/%m/%Y\", not {fmt!r}.")
+        raise MappingError(f'{where} must be a text such as "%d/%m/%Y", not {fmt!r}.')
     probe = dt.date(2024, 9, 25)
     try:
         back = dt.datetime.strptime(probe.strftime(fmt), fmt).date()
     except ValueError as exc:
-        raise MappingError(f"{where} is {fmt!r}, which is not a usable date format ({exc}). "
-                           "Use strftime codes such as \"%d/%m/%Y\".") from None
+        raise MappingError(
+            f"{where} is {fmt!r}, which is not a usable date format ({exc}). "
+            'Use strftime codes such as "%d/%m/%Y".'
+        ) from None
     if back != probe:
-        raise MappingError(f"{where} is {fmt!r}, which does not hold a day, month and year. "
-                           "Use strftime codes such as \"%d/%m/%Y\".")
+        raise MappingError(
+            f"{where} is {fmt!r}, which does not hold a day, month and year. "
+            'Use strftime codes such as "%d/%m/%Y".'
+        )
     return fmt
 
 
@@ -120,8 +124,7 @@ def mapping_from_dict(data: Any, *, source: str = "mapping") -> ColumnMapping:
             )
         if not isinstance(section, Mapping):
             raise MappingError(
-                f"{source}: section '{key}' must list 'canonical name: header' pairs, "
-                f"found {section!r}."
+                f"{source}: section '{key}' must list 'canonical name: header' pairs, found {section!r}."
             )
         known = KINDS[key]
         cols: dict[str, str] = {}
@@ -133,8 +136,7 @@ def mapping_from_dict(data: Any, *, source: str = "mapping") -> ColumnMapping:
                 continue
             if name not in known:
                 raise MappingError(
-                    f"{where}: unknown column name '{name}'. Known names for {key}: "
-                    f"{', '.join(known)}."
+                    f"{where}: unknown column name '{name}'. Known names for {key}: {', '.join(known)}."
                 )
             if not isinstance(header, str) or not header.strip():
                 raise MappingError(
@@ -174,7 +176,9 @@ def load_mapping(path: str | Path) -> ColumnMapping:
             data = yaml.safe_load(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         detail = " ".join(str(exc).split())
-        raise MappingError(f"{name}: not valid {'TOML' if path.suffix.lower() == '.toml' else 'YAML'}: {detail}") from None
+        raise MappingError(
+            f"{name}: not valid {'TOML' if path.suffix.lower() == '.toml' else 'YAML'}: {detail}"
+        ) from None
     if data is None:
         raise MappingError(f"{name}: the mapping file is empty. See the example in the docs.")
     return mapping_from_dict(data, source=name)

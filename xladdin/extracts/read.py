@@ -118,7 +118,9 @@ def _read(
     with path.open("rb") as f:
         magic = f.read(4)
     table = (
-        read_excel_table(path, spec, progress) if magic in EXCEL_MAGIC else read_csv_table(path, spec, progress)
+        read_excel_table(path, spec, progress)
+        if magic in EXCEL_MAGIC
+        else read_csv_table(path, spec, progress)
     )
     body = table.body
     # Blank lines (and rows of empty cells) are not data: drop them, keeping true row numbers.
@@ -143,7 +145,8 @@ def _read(
         if canon not in body:
             frame[canon] = (
                 pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-                if canon in spec.dates else pd.Series(None, index=frame.index, dtype="str")
+                if canon in spec.dates
+                else pd.Series(None, index=frame.index, dtype="str")
             )
             continue
         if canon in spec.dates:
@@ -154,13 +157,20 @@ def _read(
                 tmp = pd.DataFrame({"source_row": source_row})
                 full = np.empty(len(body), dtype=object)
                 full[bad] = raw
-                parts.append(q._rows(
-                    tmp, bad, file=name, column=label[canon], value=full, rule="date",
-                    problem=f"unreadable {label[canon]}",
-                    reason=f"{label[canon]} is not a date (expected a date such as "
-                    f"{dt.date(2024, 9, 25).strftime(spec.date_format)}). Kept out of the rate: "
-                    "correct it on the source system.",
-                ))
+                parts.append(
+                    q._rows(
+                        tmp,
+                        bad,
+                        file=name,
+                        column=label[canon],
+                        value=full,
+                        rule="date",
+                        problem=f"unreadable {label[canon]}",
+                        reason=f"{label[canon]} is not a date (expected a date such as "
+                        f"{dt.date(2024, 9, 25).strftime(spec.date_format)}). Kept out of the rate: "
+                        "correct it on the source system.",
+                    )
+                )
         else:
             frame[canon] = body[canon]
     if "team" in frame and isinstance(frame["team"].dtype, pd.CategoricalDtype):
@@ -183,8 +193,14 @@ def _read(
         n_excl = int((frame["problem"] != "").sum())
         progress(f"{len(quality):,} data-quality rows; {n_excl:,} rows kept out of the rate")
     return Extract(
-        kind=kind, path=path, frame=frame, quality=quality, rows=len(frame),
-        sha256=_sha256(path), extract_date=extract_date or dt.date.today(), headers=label,
+        kind=kind,
+        path=path,
+        frame=frame,
+        quality=quality,
+        rows=len(frame),
+        sha256=_sha256(path),
+        extract_date=extract_date or dt.date.today(),
+        headers=label,
     )
 
 
@@ -250,9 +266,12 @@ def cross_check(assessments: Extract, referrals: Extract) -> pd.DataFrame:
     Returns a quality list (file, row, column, value, reason, rule).
     """
     return q.cross_check_frames(
-        assessments.frame, referrals.frame,
-        assessments_file=assessments.path.name, referrals_file=referrals.path.name,
-        assessment_headers=assessments.headers, referral_headers=referrals.headers,
+        assessments.frame,
+        referrals.frame,
+        assessments_file=assessments.path.name,
+        referrals_file=referrals.path.name,
+        assessment_headers=assessments.headers,
+        referral_headers=referrals.headers,
     )
 
 
@@ -275,7 +294,7 @@ def read_extract(
 
 
 def guess_kind(path: str | Path, *, mapping: Any = None) -> str:
-    """"assessments", "referrals" or "audit", from which list's required headers the file has most of."""
+    """ "assessments", "referrals" or "audit", from which list's required headers the file has most of."""
     p = Path(path)
     scores = {}
     for kind in ("assessments", "referrals", "audit"):

@@ -24,9 +24,9 @@ import openpyxl
 
 from xladdin.errors import WorkbookError
 from xladdin.report.export import ExportResult, export_for_leadership
-from xladdin.workbook.safe_save import check_not_open
 from xladdin.report.spotlight import write_spotlight
 from xladdin.workbook.refresh import read_area
+from xladdin.workbook.safe_save import check_not_open
 
 
 def refreshed_month(workbook_path: Path | str) -> str:
@@ -46,8 +46,10 @@ def refreshed_month(workbook_path: Path | str) -> str:
         wb.close()
     month = about.get("Reporting month")
     if not month:
-        raise WorkbookError(f"{path.name} has not been refreshed yet: click Refresh (or run "
-                            "`xladdin refresh WORKBOOK`) first.")
+        raise WorkbookError(
+            f"{path.name} has not been refreshed yet: click Refresh (or run "
+            "`xladdin refresh WORKBOOK`) first."
+        )
     return str(month)
 
 
@@ -64,7 +66,9 @@ def _spotlight_copy(src: Path, folder: Path, template: Path | str | None) -> Pat
 
 
 def spotlight_beside(
-    workbook_path: Path | str, *, template: Path | str | None = None,
+    workbook_path: Path | str,
+    *,
+    template: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write ``<workbook> - Spotlight YYYY-MM.xlsx`` from the saved workbook; return its path.
@@ -82,7 +86,10 @@ def spotlight_beside(
 
 
 def leadership_beside(
-    workbook_path: Path | str, *, pdf: bool = False, progress: Callable[[str], None] | None = None,
+    workbook_path: Path | str,
+    *,
+    pdf: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> ExportResult:
     """Write ``<workbook> - Leadership YYYY-MM.xlsx`` (and ``.pdf`` if asked) from the saved workbook.
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.drawing.text import Paragraph
 from openpyxl.cell.cell import MergedCell
+from openpyxl.drawing.text import Paragraph
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.packaging.custom import CustomPropertyList
@@ -41,9 +41,9 @@ from openpyxl.worksheet.datavalidation import DataValidationList
 
 from xladdin.errors import ExportError, WorkbookError
 from xladdin.report.pdf import to_pdf
+from xladdin.report.spotlight import SHEET, SUPPRESSIBLE, TITLE
 from xladdin.workbook.safe_save import save_atomically
 from xladdin.workbook.settings import read_settings
-from xladdin.report.spotlight import SHEET, SUPPRESSIBLE, TITLE
 
 SUPPRESSED = "c"
 
@@ -76,7 +76,7 @@ def suppress_small_numbers(wb: Any, ws: Any) -> tuple[int, dict[str, set[tuple[i
             continue
         for _sheet, ref in dn.destinations:
             c1, r1, _c2, r2 = range_boundaries(ref.replace("$", ""))
-            for offset, r in enumerate(range(r1, r2 + 1)):
+            for r in range(r1, r2 + 1):
                 values = {j: ws.cell(row=r, column=c1 + j).value for j in range(8)}
                 small = {j for j in roles["counts"] if _small(values[j])}
                 if not small:
@@ -119,8 +119,10 @@ def _strip_chart_caches(ws: Any, suppressed: set[tuple[int, int]]) -> None:
         for series in chart.series:
             plotted = _plotted_cells(series)
             _drop_empty_runs(series)
-            for ref in (getattr(series.val, "numRef", None) if series.val else None,
-                        getattr(series.cat, "numRef", None) if series.cat else None):
+            for ref in (
+                getattr(series.val, "numRef", None) if series.val else None,
+                getattr(series.cat, "numRef", None) if series.cat else None,
+            ):
                 if ref is not None:
                     ref.numCache = None
             if series.cat is not None and series.cat.strRef is not None:
@@ -128,7 +130,9 @@ def _strip_chart_caches(ws: Any, suppressed: set[tuple[int, int]]) -> None:
             if series.tx is not None and series.tx.strRef is not None:
                 series.tx.strRef.strCache = None
             # A bar's RAG colour would tell a suppressed rate: drop it for those bars only.
-            series.dPt = [p for p in series.dPt if plotted[p.idx : p.idx + 1] and plotted[p.idx] not in suppressed]
+            series.dPt = [
+                p for p in series.dPt if plotted[p.idx : p.idx + 1] and plotted[p.idx] not in suppressed
+            ]
 
 
 def _drop_empty_runs(node: Any, seen: set[int] | None = None) -> None:
@@ -183,8 +187,10 @@ def export_for_leadership(
     """
     src, out = Path(workbook_path), Path(out_xlsx)
     if out.resolve() == src.resolve():
-        raise ExportError(f"The export must be a new file, not the workbook itself ({src.name}): choose another "
-                          "name, e.g. spotlight-leadership.xlsx.")
+        raise ExportError(
+            f"The export must be a new file, not the workbook itself ({src.name}): choose another "
+            "name, e.g. spotlight-leadership.xlsx."
+        )
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"{out.name}: the leadership export is a .xlsx file (no macros); use a .xlsx name.")
     if not src.exists():
@@ -194,7 +200,9 @@ def export_for_leadership(
     except Exception as exc:
         raise ExportError(f"{src.name} is not a readable Excel workbook ({exc}).") from exc
     if SHEET not in wb.sheetnames:
-        raise ExportError(f"{src.name} has no {SHEET} sheet: build it first with `xladdin spotlight {src.name}`.")
+        raise ExportError(
+            f"{src.name} has no {SHEET} sheet: build it first with `xladdin spotlight {src.name}`."
+        )
     try:
         settings = read_settings(wb)
     except WorkbookError as exc:
@@ -225,8 +233,9 @@ def export_for_leadership(
     wb.vba_archive = None
     wb.is_template = False
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    wb.properties = DocumentProperties(creator="xladdin", title=f"{TITLE}", created=now, modified=now,
-                                       lastModifiedBy="xladdin")
+    wb.properties = DocumentProperties(
+        creator="xladdin", title=f"{TITLE}", created=now, modified=now, lastModifiedBy="xladdin"
+    )
     wb.custom_doc_props = CustomPropertyList()
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -256,5 +265,6 @@ def check_package(path: Path) -> None:
             if re.search(rb"<(\w+:)?f[ >]", z.read(n)):
                 raise ExportError(f"{path.name}: {n} still holds a formula.")
         if b"<definedName" in z.read("xl/workbook.xml") and re.search(
-                rb"<definedName[^>]*name=\"(?!_xlnm)", z.read("xl/workbook.xml")):
+            rb"<definedName[^>]*name=\"(?!_xlnm)", z.read("xl/workbook.xml")
+        ):
             raise ExportError(f"{path.name}: a defined name is left in the workbook.")

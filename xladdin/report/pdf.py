@@ -62,18 +62,31 @@ def to_pdf(xlsx: Path | str, pdf: Path | str, *, timeout: float = 180) -> Path:
     with tempfile.TemporaryDirectory(prefix="xladdin-lo-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         out = Path(tmp, "out")
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(out), str(xlsx.resolve())]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(xlsx.resolve()),
+        ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise ExportError(f"LibreOffice did not finish converting {xlsx.name} to PDF within {timeout:.0f} s: "
-                              "check the file opens in LibreOffice, and that no sheet is very large.") from None
+            raise ExportError(
+                f"LibreOffice did not finish converting {xlsx.name} to PDF within {timeout:.0f} s: "
+                "check the file opens in LibreOffice, and that no sheet is very large."
+            ) from None
         made = out / (xlsx.stem + ".pdf")
         if done.returncode != 0 or not made.exists():
             detail = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["no message"]
-            raise ExportError(f"LibreOffice could not convert {xlsx.name} to PDF ({detail[0]}): "
-                              "open it in LibreOffice to see why.")
+            raise ExportError(
+                f"LibreOffice could not convert {xlsx.name} to PDF ({detail[0]}): "
+                "open it in LibreOffice to see why."
+            )
         pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(made), pdf)
     return pdf
@@ -93,8 +106,12 @@ def to_pngs(pdf: Path | str, out_dir: Path | str, *, dpi: int = 60, prefix: str 
     stem = prefix or pdf.stem
     for old in out_dir.glob(f"{stem}-*.png"):
         old.unlink()
-    done = subprocess.run([tool, "-png", "-r", str(dpi), str(pdf), str(out_dir / stem)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [tool, "-png", "-r", str(dpi), str(pdf), str(out_dir / stem)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise ExportError(f"pdftoppm could not read {pdf.name}: {done.stderr.strip()}")
     pages = sorted(out_dir.glob(f"{stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))

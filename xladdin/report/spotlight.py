@@ -43,12 +43,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.errors import WorkbookError
-from xladdin.workbook import areas
-from xladdin.workbook.safe_save import save_atomically
-from xladdin.workbook.settings import Settings, named_cell, read_settings
 from xladdin.report.template import Look, copy_images, load_look
+from xladdin.workbook import areas
 from xladdin.workbook.package import keep_ribbon
 from xladdin.workbook.refresh import load, read_area
+from xladdin.workbook.safe_save import save_atomically
+from xladdin.workbook.settings import Settings, named_cell, read_settings
 
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
@@ -176,8 +176,9 @@ class Page:
         sheets_put(cell, text)
         self.look.apply(cell, key)
         al = copy(cell.alignment)
-        cell.alignment = Alignment(horizontal=al.horizontal, vertical=al.vertical or "top", wrap_text=True,
-                                   indent=al.indent)
+        cell.alignment = Alignment(
+            horizontal=al.horizontal, vertical=al.vertical or "top", wrap_text=True, indent=al.indent
+        )
         for c in cols:
             if c != first:
                 self.look.apply(ws.cell(row=self.row, column=c), key)
@@ -244,8 +245,16 @@ def _heading(page: Page, text: str) -> int:
     return r
 
 
-def _table(page: Page, header: list[str], rows: list[list[Any]], formats: dict[int, str],
-           *, total_last: bool = True, rag_col: int | None = None, pct_col: int | None = None) -> tuple[int, int]:
+def _table(
+    page: Page,
+    header: list[str],
+    rows: list[list[Any]],
+    formats: dict[int, str],
+    *,
+    total_last: bool = True,
+    rag_col: int | None = None,
+    pct_col: int | None = None,
+) -> tuple[int, int]:
     """Write a table at column A; return (first data row, last data row)."""
     ws, look = page.ws, page.look
     page.ensure(34 + 17 * len(rows))  # keep the table on one page when it fits on one
@@ -278,7 +287,9 @@ def _table(page: Page, header: list[str], rows: list[list[Any]], formats: dict[i
                     f.color = copy(style["font"].color)
                     cell.font = f
                 ws.cell(row=r, column=rag_col + 1).value = rag.capitalize()
-                ws.cell(row=r, column=rag_col + 1).alignment = Alignment(horizontal="center", vertical="center")
+                ws.cell(row=r, column=rag_col + 1).alignment = Alignment(
+                    horizontal="center", vertical="center"
+                )
         page.set_height(17)
     return first, page.row - 1
 
@@ -329,9 +340,14 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     page.gap(20)
     page.text("Contents", "heading", pad=10)
     contents_rows = {}
-    sections = ["Re-referrals audit summary", "Re-referrals action plan", f"Assessment data for {month}",
-                "Assessment timeliness by team", "Assessment timeliness over the last 13 months",
-                "Assessment commentary and remedial action"]
+    sections = [
+        "Re-referrals audit summary",
+        "Re-referrals action plan",
+        f"Assessment data for {month}",
+        "Assessment timeliness by team",
+        "Assessment timeliness over the last 13 months",
+        "Assessment commentary and remedial action",
+    ]
     for title in sections:
         r = page.row
         page.text(title, "contents", last=COLS - 1, pad=8)
@@ -345,7 +361,9 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
         f"(xladdin {about.get('xladdin version', '')}). Assessments count in the month they were authorised; "
         f"{s.counting} counting (the start day is day 0), {s.days} working days, England and Wales bank "
         "holidays and local closure days excluded. The re-referral rate's denominator is referrals, "
-        "not children.", "note")
+        "not children.",
+        "note",
+    )
     starts: dict[str, int] = {}
 
     # -- re-referrals audit summary
@@ -354,32 +372,45 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     _heading(page, sections[0])
     rr_total = data.rereferrals[-1] if len(data.rereferrals) > 1 else None
     if rr_total:
-        page.text(f"In {month}, {rr_total[2]} of {rr_total[1]} referrals ({_pct_text(rr_total[3])}) were "
-                  "re-referrals within 12 months of a previous referral. The denominator is referrals, "
-                  "not children.", "body")
+        page.text(
+            f"In {month}, {rr_total[2]} of {rr_total[1]} referrals ({_pct_text(rr_total[3])}) were "
+            "re-referrals within 12 months of a previous referral. The denominator is referrals, "
+            "not children.",
+            "body",
+        )
         page.gap(6)
     if len(data.audit) > 1:
-        first, last = _table(page, ["Audit finding", "Count", "Base", "%"], data.audit[1:],
-                             {1: "0", 2: "0", 3: "0%"}, total_last=False)
+        first, last = _table(
+            page,
+            ["Audit finding", "Count", "Base", "%"],
+            data.audit[1:],
+            {1: "0", 2: "0", 3: "0%"},
+            total_last=False,
+        )
         _define(wb, "spot_audit", ws, first, last, 4)
         page.gap(10)
-    _paragraphs(page, data.commentary.get("com_audit", ""),
-                "[Write the audit summary on the Commentary sheet.]")
+    _paragraphs(
+        page, data.commentary.get("com_audit", ""), "[Write the audit summary on the Commentary sheet.]"
+    )
 
     # -- action plan
     page.new_page()
     starts[sections[1]] = page.page
     _heading(page, sections[1])
-    _paragraphs(page, data.commentary.get("com_action_plan", ""),
-                "[Write the action plan on the Commentary sheet.]")
+    _paragraphs(
+        page, data.commentary.get("com_action_plan", ""), "[Write the action plan on the Commentary sheet.]"
+    )
 
     # -- assessment data
     page.new_page()
     starts[sections[2]] = page.page
     _heading(page, sections[2])
-    page.text(f"Statutory assessments of families open to children's services are expected to be completed "
-              f"within {s.days} working days. This measure is reported monthly and is comparable nationally "
-              f"and with statistical neighbours. Our target is {s.target:g}%.", "body")
+    page.text(
+        f"Statutory assessments of families open to children's services are expected to be completed "
+        f"within {s.days} working days. This measure is reported monthly and is comparable nationally "
+        f"and with statistical neighbours. Our target is {s.target:g}%.",
+        "body",
+    )
     page.gap(6)
     page.text(data.summary, "summary", pad=14)
     page.gap(10)
@@ -403,17 +434,21 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     _define(wb, "spot_team_table", ws, first, last, COLS)
     team_first = first
     page.gap(6)
-    note = (f"Target {s.target:g}%. RAG: green at or above the target, amber up to {s.amber_margin:g} points "
-            f"below it, red further below. Denominator: assessments authorised in {month}; numerator: those "
-            f"completed within {s.days} working days ({s.counting} counting).")
+    note = (
+        f"Target {s.target:g}%. RAG: green at or above the target, amber up to {s.amber_margin:g} points "
+        f"below it, red further below. Denominator: assessments authorised in {month}; numerator: those "
+        f"completed within {s.days} working days ({s.counting} counting)."
+    )
     if differs and total:
         main_pct, other_pct = _pct_text(total[3]), _pct_text(total[6])
-        note += (f" Total by {s.counting} counting: {total[2]} of {total[1]} ({main_pct}); by "
-                 f"{other_name.lower()} counting, which counts the start day as day 1 and so calls "
-                 f"completion on the final day late: {total[5]} of {total[1]} ({other_pct})."
-                 if s.counting == "corrected" else
-                 f" Total by legacy counting: {total[2]} of {total[1]} ({main_pct}); by corrected counting "
-                 f"(start day is day 0): {total[5]} of {total[1]} ({other_pct}).")
+        note += (
+            f" Total by {s.counting} counting: {total[2]} of {total[1]} ({main_pct}); by "
+            f"{other_name.lower()} counting, which counts the start day as day 1 and so calls "
+            f"completion on the final day late: {total[5]} of {total[1]} ({other_pct})."
+            if s.counting == "corrected"
+            else f" Total by legacy counting: {total[2]} of {total[1]} ({main_pct}); by corrected counting "
+            f"(start day is day 0): {total[5]} of {total[1]} ({other_pct})."
+        )
     page.text(note, "note")
 
     # -- charts
@@ -425,11 +460,15 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     anchor_row = page.row
     _reserve(page, bar_cm)
     if n_teams:
-        ws.add_chart(_bar_chart(ws, look, team_first, team_first + n_teams - 1, team_rows[:-1], s, month,
-                                bar_cm), f"A{anchor_row}")
-    page.text(f"Bars show each team's % completed within {s.days} working days ({s.counting} counting), "
-              "coloured by RAG against the target. Small teams swing widely: see the counts in the table.",
-              "note")
+        ws.add_chart(
+            _bar_chart(ws, look, team_first, team_first + n_teams - 1, team_rows[:-1], s, month, bar_cm),
+            f"A{anchor_row}",
+        )
+    page.text(
+        f"Bars show each team's % completed within {s.days} working days ({s.counting} counting), "
+        "coloured by RAG against the target. Small teams swing widely: see the counts in the table.",
+        "note",
+    )
 
     # -- trend
     page.new_page()
@@ -439,8 +478,13 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     trend_anchor = page.row
     _reserve(page, 9.0)
     page.gap(8)
-    first, last = _table(page, ["Month", "Completed", "In time", "% in time", "Target"], trend_rows,
-                         {0: "mmm yyyy", 1: "0", 2: "0", 3: "0.0%", 4: "0%"}, total_last=False)
+    first, last = _table(
+        page,
+        ["Month", "Completed", "In time", "% in time", "Target"],
+        trend_rows,
+        {0: "mmm yyyy", 1: "0", 2: "0", 3: "0.0%", 4: "0%"},
+        total_last=False,
+    )
     for r in range(first, last + 1):
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center")
     _define(wb, "spot_trend", ws, first, last, 5)
@@ -450,8 +494,11 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     page.new_page()
     starts[sections[5]] = page.page
     _heading(page, sections[5])
-    _paragraphs(page, data.commentary.get("com_assessment", ""),
-                "[Write the assessment commentary and remedial action on the Commentary sheet.]")
+    _paragraphs(
+        page,
+        data.commentary.get("com_assessment", ""),
+        "[Write the assessment commentary and remedial action on the Commentary sheet.]",
+    )
 
     for title, r in contents_rows.items():
         ws.cell(row=r, column=COLS).value = starts[title]
@@ -469,10 +516,19 @@ def _at_a_glance(page: Page, data: SpotlightData, team_rows: list[list[Any]]) ->
     rows: list[tuple[str, Any, Any, Any, str]] = []
     if team_rows:
         total = team_rows[-1]
-        rows.append((f"Assessments completed within {s.days} working days", total[3],
-                     last_month[3] if last_month else None, s.target / 100, str(total[4] or "")))
+        rows.append(
+            (
+                f"Assessments completed within {s.days} working days",
+                total[3],
+                last_month[3] if last_month else None,
+                s.target / 100,
+                str(total[4] or ""),
+            )
+        )
     if len(data.rereferrals) > 1:
-        rows.append(("Re-referrals within 12 months (% of referrals)", data.rereferrals[-1][3], None, None, ""))
+        rows.append(
+            ("Re-referrals within 12 months (% of referrals)", data.rereferrals[-1][3], None, None, "")
+        )
     audits = {str(r[0]).lower(): r for r in data.audit[1:]}
     done = audits.get("audits completed")
     if done:
@@ -525,8 +581,9 @@ def _reserve(page: Page, cm: float) -> None:
 
 def _chars(size: float, *, bold: bool = False) -> CharacterProperties:
     # Charts need their font named too, or LibreOffice falls back to a serif face.
-    return CharacterProperties(sz=int(size * 100), b=bold, latin=DrawingFont(typeface="Calibri"),
-                               solidFill="404040")
+    return CharacterProperties(
+        sz=int(size * 100), b=bold, latin=DrawingFont(typeface="Calibri"), solidFill="404040"
+    )
 
 
 def _text_props(size: float) -> RichText:
@@ -546,8 +603,9 @@ def _axis_fonts(chart: Any) -> None:
     chart.y_axis.txPr = _text_props(9)
 
 
-def _bar_chart(ws: Any, look: Look, first: int, last: int, rows: list[list[Any]], s: Settings, month: str,
-               cm: float) -> BarChart:
+def _bar_chart(
+    ws: Any, look: Look, first: int, last: int, rows: list[list[Any]], s: Settings, month: str, cm: float
+) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
@@ -565,8 +623,14 @@ def _bar_chart(ws: Any, look: Look, first: int, last: int, rows: list[list[Any]]
             point.graphicalProperties.solidFill = look.font_colour("rag_" + rag)
             point.graphicalProperties.line.noFill = True
             series.dPt.append(point)
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
-                                     showLegendKey=False, showPercent=False, showLeaderLines=False)
+    chart.dataLabels = DataLabelList(
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+        showLeaderLines=False,
+    )
     chart.dataLabels.numFmt = "0%"
     chart.dataLabels.txPr = _text_props(8)
     chart.gapWidth = 40
@@ -589,7 +653,9 @@ def _trend_chart(ws: Any, look: Look, first: int, last: int, s: Settings) -> Lin
     chart = LineChart()
     chart.title = _title(f"% completed within {s.days} working days, last 13 months (target {s.target:g}%)")
     _axis_fonts(chart)
-    chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=4, max_col=5, min_row=first - 1, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     line, target = chart.series
     line.graphicalProperties.line.solidFill = look.colour("chart_line")
@@ -628,9 +694,15 @@ def _page_setup(ws: Any, look: Look, data: SpotlightData, last_row: int) -> None
     ws.print_title_rows = "1:1"
     ws.print_area = f"A1:{get_column_letter(COLS)}{last_row}"
     # In a header or footer "&" starts a code (&P page, &N pages), so a literal "&" is written "&&".
-    tokens = {k: v.replace("&", "&&") for k, v in {
-        "{marking}": data.settings.marking, "{council}": look.text("council"),
-        "{month}": areas.month_name(data.month), "{title}": TITLE}.items()}
+    tokens = {
+        k: v.replace("&", "&&")
+        for k, v in {
+            "{marking}": data.settings.marking,
+            "{council}": look.text("council"),
+            "{month}": areas.month_name(data.month),
+            "{title}": TITLE,
+        }.items()
+    }
     for name in ("oddHeader", "oddFooter"):
         for part in ("left", "center", "right"):
             s_part = getattr(getattr(src, name), part)

@@ -19,20 +19,44 @@ import openpyxl
 
 from xladdin.errors import WorkbookError
 
-REQUIRED = ("council", "strapline", "title", "subtitle", "month", "heading", "subheading", "body",
-            "bullet", "summary", "note", "contents", "table_header", "table_body", "table_total",
-            "rag_green", "rag_amber", "rag_red", "chart_bar", "chart_line", "chart_target")
+REQUIRED = (
+    "council",
+    "strapline",
+    "title",
+    "subtitle",
+    "month",
+    "heading",
+    "subheading",
+    "body",
+    "bullet",
+    "summary",
+    "note",
+    "contents",
+    "table_header",
+    "table_body",
+    "table_total",
+    "rag_green",
+    "rag_amber",
+    "rag_red",
+    "chart_bar",
+    "chart_line",
+    "chart_target",
+)
 
 
 def default_template() -> Path:
     """``templates/spotlight.xlsx`` in the source tree, else the copy shipped in the package."""
     here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "templates" / "spotlight.xlsx",
-                      here.parents[1] / "data" / "templates" / "spotlight.xlsx"):
+    for candidate in (
+        here.parents[2] / "templates" / "spotlight.xlsx",
+        here.parents[1] / "data" / "templates" / "spotlight.xlsx",
+    ):
         if candidate.exists():
             return candidate
-    raise WorkbookError("The spotlight template templates/spotlight.xlsx is missing: "
-                        "rebuild it with `python templates/build_template.py`, or pass template=PATH.")
+    raise WorkbookError(
+        "The spotlight template templates/spotlight.xlsx is missing: "
+        "rebuild it with `python templates/build_template.py`, or pass template=PATH."
+    )
 
 
 @dataclass
@@ -81,26 +105,36 @@ def load_look(template: Path | str | None = None) -> Look:
     """
     path = Path(template) if template is not None else default_template()
     if not path.exists():
-        raise WorkbookError(f"Spotlight template {path} does not exist: pass the path of a copy of "
-                            "templates/spotlight.xlsx.")
+        raise WorkbookError(
+            f"Spotlight template {path} does not exist: pass the path of a copy of templates/spotlight.xlsx."
+        )
     try:
         wb = openpyxl.load_workbook(path)
     except Exception as exc:
         raise WorkbookError(f"Spotlight template {path.name} is not a readable workbook ({exc}).") from exc
     for sheet in ("Styles", "Page"):
         if sheet not in wb.sheetnames:
-            raise WorkbookError(f"Spotlight template {path.name} has no {sheet!r} sheet: start from "
-                                "templates/spotlight.xlsx and change only the samples.")
+            raise WorkbookError(
+                f"Spotlight template {path.name} has no {sheet!r} sheet: start from "
+                "templates/spotlight.xlsx and change only the samples."
+            )
     styles: dict[str, dict[str, Any]] = {}
     for key_cell, sample in wb["Styles"].iter_rows(min_row=2, min_col=1, max_col=2):
         key = str(key_cell.value or "").strip()
         if key:
-            styles[key] = {"font": copy(sample.font), "fill": copy(sample.fill), "border": copy(sample.border),
-                           "alignment": copy(sample.alignment), "text": sample.value}
+            styles[key] = {
+                "font": copy(sample.font),
+                "fill": copy(sample.fill),
+                "border": copy(sample.border),
+                "alignment": copy(sample.alignment),
+                "text": sample.value,
+            }
     missing = [k for k in REQUIRED if k not in styles]
     if missing:
-        raise WorkbookError(f"Spotlight template {path.name}, sheet 'Styles': no row for "
-                            f"{', '.join(missing)}. Put each name in column A and a sample cell in column B.")
+        raise WorkbookError(
+            f"Spotlight template {path.name}, sheet 'Styles': no row for "
+            f"{', '.join(missing)}. Put each name in column A and a sample cell in column B."
+        )
     for s in styles.values():
         if not s["font"].name:  # an unnamed font renders serif in LibreOffice (FINDINGS.md)
             s["font"] = copy(s["font"])

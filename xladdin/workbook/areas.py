@@ -90,8 +90,16 @@ AREAS: dict[str, Area] = {
 #: Header of each area (fixed ones; the team table's depends on the counting).
 HEADERS: dict[str, list[str]] = {
     "xl_trend": ["Month", "Completed", "In time", "%", "Target"],
-    "xl_open": ["Child ID", "Team", "Worker", "Start", "Deadline", "Working days elapsed",
-                "Working days left", "Status"],
+    "xl_open": [
+        "Child ID",
+        "Team",
+        "Worker",
+        "Start",
+        "Deadline",
+        "Working days elapsed",
+        "Working days left",
+        "Status",
+    ],
     "xl_quality": ["File", "Row", "Column", "Value", "Reason", "Rule"],
     "xl_rereferrals": ["Team/Locality", "Referrals (denominator)", "Re-referrals", "% of referrals"],
     "xl_audit": ["Measure", "Count", "Base", "%"],
@@ -117,8 +125,16 @@ CLOSURES_ROWS = 500
 def team_header(counting: str) -> list[str]:
     """The team table's header; the other counting's figures stand beside the main ones."""
     other = "Legacy" if counting == "corrected" else "Corrected"
-    return ["Team/Locality", "Denominator", "Numerator", "%", "RAG",
-            f"{other} numerator", f"{other} %", "Change since last month"]
+    return [
+        "Team/Locality",
+        "Denominator",
+        "Numerator",
+        "%",
+        "RAG",
+        f"{other} numerator",
+        f"{other} %",
+        "Change since last month",
+    ]
 
 
 def column_letter(index: int) -> str:
@@ -136,7 +152,7 @@ def split_anchor(anchor: str) -> tuple[int, int]:
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
-    return int(anchor[len(letters):]), col
+    return int(anchor[len(letters) :]), col
 
 
 def area_ref(name: str, rows: int) -> str:
@@ -167,8 +183,9 @@ def placements(tables: dict[str, Table], *, quote_text: bool = False) -> list[Pl
         values = table.values()
         if quote_text:
             values = [["'" + v if text_needs_quote(v) else v for v in row] for row in values]
-        out.append(Placement(name, area.sheet, area.anchor, area_ref(name, len(values)), values,
-                             dict(area.formats)))
+        out.append(
+            Placement(name, area.sheet, area.anchor, area_ref(name, len(values)), values, dict(area.formats))
+        )
     return out
 
 
@@ -211,9 +228,7 @@ def _target_text(target: float) -> str:
     return f"{target:g}%"
 
 
-def summary_sentence(
-    month: Any, total: dict[str, Any], *, counting: str, target: float, days: int
-) -> str:
+def summary_sentence(month: Any, total: dict[str, Any], *, counting: str, target: float, days: int) -> str:
     """The plain-English sentence at the top of the spotlight.
 
     ``total`` is the team table's Total row as a dict with ``completed``,
@@ -254,13 +269,18 @@ def team_rows(
         change = None
         if before is not None and not pd.isna(before) and not pd.isna(percent):
             change = round(float(percent) - float(before), 1)
-        rows.append([
-            str(team), completed, in_time, _fraction(percent),
-            measures.rag(percent, target, amber_margin),
-            None if o is None else int(o["in_time"]),
-            None if o is None else _fraction(o["percent"]),
-            change,
-        ])
+        rows.append(
+            [
+                str(team),
+                completed,
+                in_time,
+                _fraction(percent),
+                measures.rag(percent, target, amber_margin),
+                None if o is None else int(o["in_time"]),
+                None if o is None else _fraction(o["percent"]),
+                change,
+            ]
+        )
     return rows
 
 
@@ -289,8 +309,12 @@ def build_tables(
     other_counting = "legacy" if counting == "corrected" else "corrected"
     frame = assessments.frame
     refs = referrals.frame if referrals is not None else None
-    common: dict[str, Any] = {"clock": settings.clock, "referrals": refs, "days": settings.days,
-                              "calendar": calendar}
+    common: dict[str, Any] = {
+        "clock": settings.clock,
+        "referrals": refs,
+        "days": settings.days,
+        "calendar": calendar,
+    }
     main = measures.assessment_timeliness(frame, period, counting=counting, **common)
     other = measures.assessment_timeliness(frame, period, counting=other_counting, **common)
     previous = measures.assessment_timeliness(frame, period - 1, counting=counting, **common)
@@ -298,47 +322,77 @@ def build_tables(
     rows = team_rows(main, other, previous, target=settings.target, amber_margin=settings.amber_margin)
     tables["xl_team_table"] = Table(team_header(counting), rows)
     tables["xl_team_title"] = Table(
-        [(f"{month_name(period)}: completed assessments by team, {counting} counting, "
-          f"{settings.days} working days, target {_target_text(settings.target)}")], [])
+        [
+            (
+                f"{month_name(period)}: completed assessments by team, {counting} counting, "
+                f"{settings.days} working days, target {_target_text(settings.target)}"
+            )
+        ],
+        [],
+    )
 
     trend = measures.timeliness_trend(frame, period - (TREND_MONTHS - 1), period, counting=counting, **common)
-    tables["xl_trend"] = Table(HEADERS["xl_trend"], [
-        [dt.datetime(int(m[:4]), int(m[5:]), 1), int(c), int(i), _fraction(p), settings.target / 100]
-        for m, c, i, p in trend[["month", "completed", "in_time", "percent"]].itertuples(index=False)
-    ])
+    tables["xl_trend"] = Table(
+        HEADERS["xl_trend"],
+        [
+            [dt.datetime(int(m[:4]), int(m[5:]), 1), int(c), int(i), _fraction(p), settings.target / 100]
+            for m, c, i, p in trend[["month", "completed", "in_time", "percent"]].itertuples(index=False)
+        ],
+    )
 
     opened = measures.open_assessments(
         frame, assessments.extract_date, due_within=settings.due_within, days=settings.days, calendar=calendar
     )
     left = opened["days_left"] if "days_left" in opened.columns else pd.Series([None] * len(opened))
-    tables["xl_open"] = Table(HEADERS["xl_open"], [
-        [_cell(a) for a in row] for row in zip(
-            opened["child_id"].astype(str), opened["team"], opened["worker"], opened["start"],
-            opened["deadline"], opened["elapsed"], left, opened["status"])
-    ])
+    tables["xl_open"] = Table(
+        HEADERS["xl_open"],
+        [
+            [_cell(a) for a in row]
+            for row in zip(
+                opened["child_id"].astype(str),
+                opened["team"],
+                opened["worker"],
+                opened["start"],
+                opened["deadline"],
+                opened["elapsed"],
+                left,
+                opened["status"],
+            )
+        ],
+    )
 
     quality = [e.quality for e in (assessments, referrals, audit) if e is not None and len(e.quality)]
-    q = pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(
-        columns=["file", "row", "column", "value", "reason", "rule"])
-    tables["xl_quality"] = Table(HEADERS["xl_quality"], [
-        [_cell(v) for v in row]
-        for row in q[["file", "row", "column", "value", "reason", "rule"]].itertuples(index=False)
-    ])
+    q = (
+        pd.concat(quality, ignore_index=True)
+        if quality
+        else pd.DataFrame(columns=["file", "row", "column", "value", "reason", "rule"])
+    )
+    tables["xl_quality"] = Table(
+        HEADERS["xl_quality"],
+        [
+            [_cell(v) for v in row]
+            for row in q[["file", "row", "column", "value", "reason", "rule"]].itertuples(index=False)
+        ],
+    )
     for row in tables["xl_quality"].rows:
         row[3] = None if row[3] is None else str(row[3])  # the value as the file showed it
 
     if refs is not None:
         rr = measures.rereferral_rate(refs, period)
-        rr_rows = [[str(t), int(n), int(r), _fraction(p)] for t, n, r, p in
-                   rr[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)]
+        rr_rows = [
+            [str(t), int(n), int(r), _fraction(p)]
+            for t, n, r, p in rr[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)
+        ]
     else:
         rr_rows = []
     tables["xl_rereferrals"] = Table(HEADERS["xl_rereferrals"], rr_rows)
 
     if audit is not None:
         au = audit_summary(audit.frame)
-        au_rows = [[str(m), _cell(c), _cell(b), _fraction(p)] for m, c, b, p in
-                   au[["measure", "count", "base", "percent"]].itertuples(index=False)]
+        au_rows = [
+            [str(m), _cell(c), _cell(b), _fraction(p)]
+            for m, c, b, p in au[["measure", "count", "base", "percent"]].itertuples(index=False)
+        ]
     else:
         au_rows = []
     tables["xl_audit"] = Table(HEADERS["xl_audit"], au_rows)
@@ -347,34 +401,61 @@ def build_tables(
     other_total = other[other["team"] == TOTAL].iloc[0]
     sentence = summary_sentence(
         period,
-        {"completed": total["completed"], "in_time": total["in_time"], "percent": total["percent"],
-         "other_percent": other_total["percent"]},
-        counting=counting, target=settings.target, days=settings.days,
+        {
+            "completed": total["completed"],
+            "in_time": total["in_time"],
+            "percent": total["percent"],
+            "other_percent": other_total["percent"],
+        },
+        counting=counting,
+        target=settings.target,
+        days=settings.days,
     )
     tables["xl_summary_suggestion"] = Table([sentence], [])
 
     first = (period - TREND_MONTHS).start_time.date()
     last = (pd.Timestamp(assessments.extract_date) + pd.DateOffset(years=1)).date()
-    tables["xl_bank_holidays"] = Table(HEADERS["xl_bank_holidays"], [
-        [dt.datetime(d.year, d.month, d.day), name]
-        for d, name in calendar.holidays_between(first, last)
-        if d not in set(calendar.closures) and d.weekday() < 5
-    ])
+    tables["xl_bank_holidays"] = Table(
+        HEADERS["xl_bank_holidays"],
+        [
+            [dt.datetime(d.year, d.month, d.day), name]
+            for d, name in calendar.holidays_between(first, last)
+            if d not in set(calendar.closures) and d.weekday() < 5
+        ],
+    )
 
     stamp = refreshed_at or dt.datetime.now().replace(microsecond=0)
-    tables["xl_about"] = Table(HEADERS["xl_about"], [
-        ["Refreshed at", stamp.strftime("%Y-%m-%d %H:%M:%S")],
-        ["xladdin version", xladdin.__version__],
-        ["Reporting month", str(period)],
-        ["Counting", counting],
-        ["Clock starts at", settings.clock],
-        ["Target", _target_text(settings.target)],
-        ["Working days", (f"{settings.days}; bank holidays {calendar.region_name}, "
-                          f"{len(calendar.closures)} local closure days")],
-    ])
-    tables["xl_extracts"] = Table(HEADERS["xl_extracts"], [
-        [e.kind, e.path.name, int(e.rows), _cell(e.extract_date) if e.kind != "audit" else None,
-         e.sha256, str(e.path)]
-        for e in (assessments, referrals, audit) if e is not None
-    ])
+    tables["xl_about"] = Table(
+        HEADERS["xl_about"],
+        [
+            ["Refreshed at", stamp.strftime("%Y-%m-%d %H:%M:%S")],
+            ["xladdin version", xladdin.__version__],
+            ["Reporting month", str(period)],
+            ["Counting", counting],
+            ["Clock starts at", settings.clock],
+            ["Target", _target_text(settings.target)],
+            [
+                "Working days",
+                (
+                    f"{settings.days}; bank holidays {calendar.region_name}, "
+                    f"{len(calendar.closures)} local closure days"
+                ),
+            ],
+        ],
+    )
+    tables["xl_extracts"] = Table(
+        HEADERS["xl_extracts"],
+        [
+            [
+                e.kind,
+                e.path.name,
+                int(e.rows),
+                _cell(e.extract_date) if e.kind != "audit" else None,
+                e.sha256,
+                str(e.path),
+            ]
+            for e in (assessments, referrals, audit)
+            if e is not None
+        ],
+    )
     return tables

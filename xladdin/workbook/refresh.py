@@ -29,13 +29,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from xladdin.core.calendar import get_calendar, parse_closure_lines
 from xladdin.errors import DateError, WorkbookError
 from xladdin.workbook import areas, styles
+from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
 from xladdin.workbook.package import keep_ribbon
 from xladdin.workbook.safe_save import check_not_open, save_atomically
 from xladdin.workbook.settings import SETTING_ROWS, Settings, read_settings
-from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
 
-SHEETS = ("Settings", "Team table", "Trend", "Open assessments", "Data quality", "Re-referrals",
-          "Commentary", "Holidays", "About")
+SHEETS = (
+    "Settings",
+    "Team table",
+    "Trend",
+    "Open assessments",
+    "Data quality",
+    "Re-referrals",
+    "Commentary",
+    "Holidays",
+    "About",
+)
 
 TITLES = {
     "Team table": "Assessment timeliness by team",
@@ -127,8 +136,12 @@ def read_area(wb: Any, name: str) -> list[list[Any]]:
         if sheet in wb.sheetnames:
             ws = wb[sheet]
             min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-            return [list(r) for r in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col,
-                                                  max_col=max_col, values_only=True)]
+            return [
+                list(r)
+                for r in ws.iter_rows(
+                    min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True
+                )
+            ]
     return []
 
 
@@ -182,15 +195,20 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
     _commentary_sheet(wb)
     _holidays_sheet(wb)
     ws = wb["Re-referrals"]
-    ws["A3"].value = ("The denominator is referrals in the month, not children: a child referred twice "
-                      "counts twice. A re-referral is a referral within 12 months of the child's previous one.")
+    ws["A3"].value = (
+        "The denominator is referrals in the month, not children: a child referred twice "
+        "counts twice. A re-referral is a referral within 12 months of the child's previous one."
+    )
     ws["A3"].font = styles.NOTE_FONT
     ws["G4"].value = "Re-referrals audit summary"
     ws["G4"].font = styles.BOLD_FONT
-    wb["Open assessments"]["A2"].value = (
-        "Child-level list for managers. It is never included in the leadership export.")
+    wb["Open assessments"][
+        "A2"
+    ].value = "Child-level list for managers. It is never included in the leadership export."
     wb["Open assessments"]["A2"].font = styles.WARN_FONT
-    wb["Data quality"]["A2"].value = "Rows listed here are not counted in any figure until fixed in the source system."
+    wb["Data quality"][
+        "A2"
+    ].value = "Rows listed here are not counted in any figure until fixed in the source system."
     wb["Data quality"]["A2"].font = styles.NOTE_FONT
     wb["About"]["A13"].value = "Extract files used"
     wb["About"]["A13"].font = styles.BOLD_FONT
@@ -267,12 +285,15 @@ def _team_sheet(wb: Any) -> None:
         fill_ = PatternFill(start_color=fill, end_color=fill, fill_type="solid")
         font_ = styles.font(color=styles.RAG_TEXT[colour])
         ws.conditional_formatting.add(
-            f"D{first}:E{last}", FormulaRule(formula=[f'$E{first}="{colour}"'], fill=fill_, font=font_))
+            f"D{first}:E{last}", FormulaRule(formula=[f'$E{first}="{colour}"'], fill=fill_, font=font_)
+        )
     ws.conditional_formatting.add(
-        f"A{first}:H{last}",
-        FormulaRule(formula=[f'$A{first}="Total"'], font=styles.font(bold=True)))
-    ws["A3"].value = ("RAG: green at or above the target; amber within the amber margin below it; red below. "
-                      "Change since last month is in percentage points.")
+        f"A{first}:H{last}", FormulaRule(formula=[f'$A{first}="Total"'], font=styles.font(bold=True))
+    )
+    ws["A3"].value = (
+        "RAG: green at or above the target; amber within the amber margin below it; red below. "
+        "Change since last month is in percentage points."
+    )
     ws["A3"].font = styles.NOTE_FONT
 
 
@@ -304,8 +325,10 @@ def _trend_sheet(wb: Any) -> None:
 
 def _commentary_sheet(wb: Any) -> None:
     ws = wb["Commentary"]
-    ws["A2"].value = ("Write in the yellow cells (Alt+Enter starts a new paragraph). Refresh never changes them; "
-                      "the spotlight prints them.")
+    ws["A2"].value = (
+        "Write in the yellow cells (Alt+Enter starts a new paragraph). Refresh never changes them; "
+        "the spotlight prints them."
+    )
     ws["A2"].font = styles.NOTE_FONT
     for col, text in enumerate(("Section", "Your text", "Suggested by xladdin at refresh"), start=1):
         ws.cell(row=3, column=col).value = text
@@ -358,7 +381,9 @@ def read_closures(wb: Any) -> list[dt.date]:
         if sheet not in wb.sheetnames:
             continue
         min_col, min_row, _, max_row = range_boundaries(ref.replace("$", ""))
-        for (cell,) in wb[sheet].iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=min_col):
+        for (cell,) in wb[sheet].iter_rows(
+            min_row=min_row, max_row=max_row, min_col=min_col, max_col=min_col
+        ):
             out.extend(closure_day(cell.value, f"{sheet} sheet, cell {cell.coordinate}"))
     return out
 
@@ -399,8 +424,10 @@ def load(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors...
-        raise WorkbookError(f"{path.name} is not a readable Excel workbook ({exc}): "
-                            "use the .bak.xlsx backup beside it, or create a new one.") from exc
+        raise WorkbookError(
+            f"{path.name} is not a readable Excel workbook ({exc}): "
+            "use the .bak.xlsx backup beside it, or create a new one."
+        ) from exc
 
 
 def refresh(
@@ -429,14 +456,26 @@ def refresh(
     check_not_open(path)
     wb = load(path)
     tables, the_month, chosen = prepare_tables(
-        read_settings(wb), read_closures(wb), path.parent, assessments=assessments, referrals=referrals,
-        audit=audit, month=month, progress=progress, refreshed_at=refreshed_at, name=path.name)
+        read_settings(wb),
+        read_closures(wb),
+        path.parent,
+        assessments=assessments,
+        referrals=referrals,
+        audit=audit,
+        month=month,
+        progress=progress,
+        refreshed_at=refreshed_at,
+        name=path.name,
+    )
     say("Writing the workbook")
     rows = {name: write_area(wb, name, table) for name, table in tables.items()}
     backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
     say("Done")
     return RefreshResult(
-        path=path, backup=backup, month=the_month, rows=rows,
+        path=path,
+        backup=backup,
+        month=the_month,
+        rows=rows,
         extracts=chosen,
         summary=tables["xl_summary_suggestion"].header[0],
     )
@@ -498,6 +537,13 @@ def prepare_tables(
     else:
         the_month = str(pd.Period(a.extract_date, freq="M") - 1)
     say("Calculating")
-    tables = areas.build_tables(assessments=a, referrals=r, audit=au, settings=settings,
-                                 month=the_month, calendar=calendar, refreshed_at=refreshed_at)
+    tables = areas.build_tables(
+        assessments=a,
+        referrals=r,
+        audit=au,
+        settings=settings,
+        month=the_month,
+        calendar=calendar,
+        refreshed_at=refreshed_at,
+    )
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}

@@ -32,24 +32,46 @@ class Setting:
 
 
 SETTING_ROWS: tuple[Setting, ...] = (
-    Setting("month", "Reporting month (YYYY-MM)",
-            "Blank: the month before the extract date. Refresh --month overrides it for one run."),
-    Setting("target", "Target (%)", "Assessments completed within the working-day limit; 81 in the seed report."),
-    Setting("amber_margin", "Amber margin (percentage points)",
-            "Amber when the figure is below target by no more than this."),
-    Setting("counting", "Counting", "corrected (start day is day 0) or legacy (the seed report's first figures).",
-            ("corrected", "legacy")),
-    Setting("clock", "Clock starts at", "start (assessment start date) or referral (needs the referrals extract).",
-            ("start", "referral")),
+    Setting(
+        "month",
+        "Reporting month (YYYY-MM)",
+        "Blank: the month before the extract date. Refresh --month overrides it for one run.",
+    ),
+    Setting(
+        "target", "Target (%)", "Assessments completed within the working-day limit; 81 in the seed report."
+    ),
+    Setting(
+        "amber_margin",
+        "Amber margin (percentage points)",
+        "Amber when the figure is below target by no more than this.",
+    ),
+    Setting(
+        "counting",
+        "Counting",
+        "corrected (start day is day 0) or legacy (the seed report's first figures).",
+        ("corrected", "legacy"),
+    ),
+    Setting(
+        "clock",
+        "Clock starts at",
+        "start (assessment start date) or referral (needs the referrals extract).",
+        ("start", "referral"),
+    ),
     Setting("days", "Working days allowed", "45 in Working Together."),
     Setting("due_within", "Due soon within (working days)", "Open assessments listed as due soon."),
-    Setting("region", "Bank holidays", "ENG (England and Wales), WLS, SCT or NIR.", ("ENG", "WLS", "SCT", "NIR")),
+    Setting(
+        "region", "Bank holidays", "ENG (England and Wales), WLS, SCT or NIR.", ("ENG", "WLS", "SCT", "NIR")
+    ),
     Setting("assessments", "Assessments extract (List 4)", "Path of the CSV or xlsx file."),
     Setting("referrals", "Referrals extract (List 3)", "Path of the CSV or xlsx file (optional)."),
     Setting("audit", "Audit tracker", "Path of the CSV or xlsx file (optional)."),
     Setting("marking", "Protective marking", "Printed in the header and footer of every spotlight page."),
-    Setting("suppression", "Small-number suppression", "on: counts 1 to 5 and their rates show as c in exports.",
-            ("on", "off")),
+    Setting(
+        "suppression",
+        "Small-number suppression",
+        "on: counts 1 to 5 and their rates show as c in exports.",
+        ("on", "off"),
+    ),
 )
 
 
@@ -105,15 +127,22 @@ def _check(key: str, value: Any, source: str) -> Any:
         if isinstance(value, (dt.date, dt.datetime)):
             return f"{value.year:04d}-{value.month:02d}"
         text = str(value).strip()
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() \
-                and 1 <= int(text[5:]) <= 12:
+        if (
+            len(text) == 7
+            and text[4] == "-"
+            and text[:4].isdigit()
+            and text[5:].isdigit()
+            and 1 <= int(text[5:]) <= 12
+        ):
             return text
         raise WorkbookError(f"{where} is {value!r}, not a month: write it as YYYY-MM, e.g. 2024-09.")
     if isinstance(default, (int, float)):
         try:
             number = float(str(value).strip().rstrip("%")) if not isinstance(value, (int, float)) else value
         except ValueError:
-            raise WorkbookError(f"{where} is {value!r}, not a number: type a number such as {default}.") from None
+            raise WorkbookError(
+                f"{where} is {value!r}, not a number: type a number such as {default}."
+            ) from None
         if isinstance(value, float) and key == "target" and 0 < value <= 1:
             number = value * 100  # typed as 81% in Excel, stored as 0.81
         if number < 0 or (isinstance(default, int) and float(number) != int(number)):
