@@ -73,7 +73,7 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
         raise not_a_table(name, spec, "no header row found")
     header = rows[idx]
     positions = match_columns(header, spec, name, "")
-    if complete and not any(ln.strip(" \t,;|\ufeff") for ln in split_lines(text, True)[idx + 1:]):
+    if complete and not any(ln.strip(" \t,;|\ufeff") for ln in split_lines(text, True)[idx + 1 :]):
         raise ExtractError(
             f"{name}: has a header row (row {idx + 1}) but no data rows. "
             "Re-run the extract for the right period."
@@ -85,14 +85,19 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
     # Dates as categories too: each distinct date text is then parsed once (and the C parser
     # builds no million Python strings for them).
     dtype = {
-        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str)
-        for p in usecols
+        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str) for p in usecols
     }
     # Positional columns (names=range) so repeated or odd headers cannot confuse pandas;
     # index_col=False copes with a trailing separator on every line.
     kwargs: dict[str, Any] = {
-        "sep": delim, "header": None, "skiprows": idx + 1, "names": list(range(len(header))),
-        "usecols": usecols, "index_col": False, "dtype": dtype, "skip_blank_lines": False,
+        "sep": delim,
+        "header": None,
+        "skiprows": idx + 1,
+        "names": list(range(len(header))),
+        "usecols": usecols,
+        "index_col": False,
+        "dtype": dtype,
+        "skip_blank_lines": False,
         "engine": "c",
     }
     try:
@@ -105,8 +110,10 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
     except pd.errors.EmptyDataError:
         body = pd.DataFrame({p: pd.Series(dtype=dtype[p]) for p in usecols})
     except pd.errors.ParserError as exc:
-        raise ExtractError(f"{name}: cannot be read as a table below its header ({exc}). "
-                           "Check the file opens in Excel, then save it again as CSV.") from None
+        raise ExtractError(
+            f"{name}: cannot be read as a table below its header ({exc}). "
+            "Check the file opens in Excel, then save it again as CSV."
+        ) from None
     body.columns = [by_pos[p] for p in body.columns]
     source_row = np.arange(len(body), dtype=np.int64) + idx + 2  # header is row idx+1
     return RawTable(body, source_row, [str(c) for c in header], positions, rows[:idx])

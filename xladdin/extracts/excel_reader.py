@@ -1,5 +1,4 @@
-"""xlsx/xls/ods extracts -> a raw table, read with calamine; the sheet whose header matches best is used.
-"""
+"""xlsx/xls/ods extracts -> a raw table, read with calamine; the sheet whose header matches best is used."""
 
 from __future__ import annotations
 
@@ -57,8 +56,11 @@ def read_excel_table(path: Path, spec: Spec, progress: Progress | None) -> RawTa
             best = (idx, score, sheet_name)
     idx, score, sheet = best
     if score == 0:
-        if all(not any(str(c).strip() for c in r) for s in book.sheet_names
-               for r in book.get_sheet_by_name(s).to_python(nrows=HEADER_SCAN_ROWS)):
+        if all(
+            not any(str(c).strip() for c in r)
+            for s in book.sheet_names
+            for r in book.get_sheet_by_name(s).to_python(nrows=HEADER_SCAN_ROWS)
+        ):
             raise ExtractError(f"{name}: the workbook is empty (no rows). Re-run the extract.")
         raise not_a_table(name, spec, "no header row found in any sheet")
     if progress:
@@ -68,7 +70,7 @@ def read_excel_table(path: Path, spec: Spec, progress: Progress | None) -> RawTa
     header = list(rows[idx])
     sheet_label = sheet if len(book.sheet_names) > 1 else ""
     positions = match_columns(header, spec, name, sheet_label)
-    data = rows[idx + 1:]
+    data = rows[idx + 1 :]
     cols = {}
     for canon, p in positions.items():
         cells = [r[p] if p < len(r) else "" for r in data]

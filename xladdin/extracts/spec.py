@@ -35,8 +35,11 @@ HEADER_SCAN_ROWS = 30
 DATE_IN_TITLE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-LIST_NAMES = {"assessments": "List 4 (assessments)", "referrals": "List 3 (referrals)",
-               "audit": "audit tracker"}
+LIST_NAMES = {
+    "assessments": "List 4 (assessments)",
+    "referrals": "List 3 (referrals)",
+    "audit": "audit tracker",
+}
 
 
 @dataclass(frozen=True)
