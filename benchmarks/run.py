@@ -335,7 +335,7 @@ def refresh_row(list4: Path, list3: Path, n: int, work: Path, runs: int) -> Row:
     row = Row("`xladdin refresh` of the performance workbook", f"{n:,}-row List 4 + List 3 CSV",
               "reading the same extracts with the reader alone", "at most", 3)  # fmt: skip
     try:
-        workbook = _need("xladdin.workbook.refresh", "create_workbook", "refresh")
+        workbook = _need("xladdin.workbook.create", "create_workbook")
         _need("xladdin.extracts.read", "read_assessments", "read_referrals")
     except Unavailable as exc:
         row.status, row.note = NOT_YET, str(exc)

@@ -18,7 +18,7 @@ from xladdin.demo import demo_paths
 from xladdin.errors import ExportError
 from xladdin.report.export import _small, export_for_leadership
 from xladdin.report.pdf import to_pngs
-from xladdin.workbook.refresh import create_workbook
+from xladdin.workbook.create import create_workbook
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 

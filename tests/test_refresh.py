@@ -19,7 +19,9 @@ from xladdin.core import measures
 from xladdin.core.calendar import get_calendar
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError, XladdinError
-from xladdin.workbook.refresh import create_workbook, read_area, refresh
+from xladdin.workbook.book import read_area
+from xladdin.workbook.create import create_workbook
+from xladdin.workbook.refresh import refresh
 
 
 def generated_cells(wb: openpyxl.Workbook) -> set[tuple[str, str]]:

@@ -29,7 +29,8 @@ from xladdin.errors import ExtractError, WorkbookError
 from xladdin.excel import live, ribbon
 from xladdin.excel.xlsm import build_workbook
 from xladdin.workbook.areas import AREAS
-from xladdin.workbook.refresh import read_area, refresh
+from xladdin.workbook.book import read_area
+from xladdin.workbook.refresh import refresh
 
 REFRESHED_AT = dt.datetime(2024, 11, 4, 9, 30)
 

@@ -14,7 +14,9 @@ from test_workbook import SEED_LEGACY, demo_workbook
 from xladdin.errors import WorkbookError
 from xladdin.report.spotlight import SHEET, write_spotlight
 from xladdin.report.template import default_template
-from xladdin.workbook.refresh import create_workbook, read_area, refresh
+from xladdin.workbook.book import read_area
+from xladdin.workbook.create import create_workbook
+from xladdin.workbook.refresh import refresh
 
 SECTIONS = [
     "Re-referrals audit summary",

@@ -18,7 +18,9 @@ import pytest
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError
 from xladdin.workbook import areas
-from xladdin.workbook.refresh import SHEETS, create_workbook, read_area, refresh
+from xladdin.workbook.book import read_area
+from xladdin.workbook.create import SHEETS, create_workbook
+from xladdin.workbook.refresh import refresh
 from xladdin.workbook.settings import Settings, read_settings
 
 # The seed's September 2024 team table (legacy counting), copied from the seed text.

@@ -275,7 +275,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_new_workbook(args: argparse.Namespace) -> int:
-    from xladdin.workbook.refresh import create_workbook
+    from xladdin.workbook.create import create_workbook
 
     out = Path(args.path)
     if out.exists() and not args.force:

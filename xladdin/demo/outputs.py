@@ -17,7 +17,8 @@ from xladdin.errors import ExportError
 from xladdin.report.export import export_for_leadership
 from xladdin.report.pdf import find_soffice, to_pngs
 from xladdin.report.spotlight import write_spotlight
-from xladdin.workbook.refresh import create_workbook, refresh
+from xladdin.workbook.create import create_workbook
+from xladdin.workbook.refresh import refresh
 from xladdin.workbook.safe_save import save_atomically
 
 DEMO_COMMENTARY = {

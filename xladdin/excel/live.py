@@ -12,7 +12,7 @@ Conventions that cause mistakes:
   a leading apostrophe: the cell holds exactly the text, and reading it back
   gives the text without the apostrophe (the headless writer's ``styles.put``
   does the same with openpyxl's ``quotePrefix``).
-* Everything is computed first (``workbook.prepare_tables``, shared with the
+* Everything is computed first (``xladdin.workbook.refresh.prepare_tables``, shared with the
   headless refresh); only then is anything written. Before each area is
   changed, its old values, the number formats and the name's old reference
   are kept; if any write fails, every changed area is put back, newest first.
@@ -41,7 +41,8 @@ from xladdin.workbook.areas import (
     placements,
     split_anchor,
 )
-from xladdin.workbook.refresh import RefreshResult, closure_day, prepare_tables
+from xladdin.workbook.book import closure_day
+from xladdin.workbook.refresh import RefreshResult, prepare_tables
 from xladdin.workbook.settings import SETTING_ROWS, Settings
 
 

@@ -86,7 +86,7 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         )
     with tempfile.TemporaryDirectory(prefix="xladdin-xlsm-") as tmp:
         if base_xlsx is None:
-            from xladdin.workbook.refresh import create_workbook
+            from xladdin.workbook.create import create_workbook
 
             base_xlsx = create_workbook(Path(tmp) / "performance.xlsx")
         try:

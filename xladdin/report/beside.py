@@ -25,7 +25,7 @@ import openpyxl
 from xladdin.errors import WorkbookError
 from xladdin.report.export import ExportResult, export_for_leadership
 from xladdin.report.spotlight import write_spotlight
-from xladdin.workbook.refresh import read_area
+from xladdin.workbook.book import read_area
 from xladdin.workbook.safe_save import check_not_open
 
 

@@ -45,8 +45,8 @@ from xladdin.report.layout import (
 )
 from xladdin.report.template import Look, copy_images, load_look
 from xladdin.workbook import areas
+from xladdin.workbook.book import load, read_area
 from xladdin.workbook.package import keep_ribbon
-from xladdin.workbook.refresh import load, read_area
 from xladdin.workbook.safe_save import save_atomically
 from xladdin.workbook.settings import Settings, named_cell, read_settings
 

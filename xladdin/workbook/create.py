@@ -1,0 +1,277 @@
+"""A new performance workbook: its sheets, Settings with their defaults, and the generated areas' names.
+
+The convention that causes mistakes: every generated area is a defined name
+(``xl_*``, see :mod:`xladdin.workbook.areas`) and every setting a ``set_*``
+ name, so refresh and the spotlight find them wherever an officer moves them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.chart import LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from xladdin.workbook import areas, styles
+from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
+from xladdin.workbook.book import anchor, define_name, write_area
+from xladdin.workbook.safe_save import save_atomically
+from xladdin.workbook.settings import SETTING_ROWS, Settings
+
+SHEETS = (
+    "Settings",
+    "Team table",
+    "Trend",
+    "Open assessments",
+    "Data quality",
+    "Re-referrals",
+    "Commentary",
+    "Holidays",
+    "About",
+)
+
+
+TITLES = {
+    "Team table": "Assessment timeliness by team",
+    "Trend": "Assessment timeliness: the last 13 months against the target",
+    "Open assessments": "Open assessments: overdue, and due soon. INTERNAL: child-level, never share",
+    "Data quality": "Data quality: every flagged row and why it is kept out of the figures",
+    "Re-referrals": "Re-referrals within 12 months, by team",
+    "Commentary": "Commentary: your text for each section of the spotlight",
+    "Holidays": "Holidays: the bank holidays in use, and your local closure days",
+    "About": "About this workbook",
+}
+
+
+WIDTHS = {
+    "Settings": [34, 44, 90],
+    "Team table": [32, 14, 12, 10, 9, 18, 12, 22],
+    "Trend": [12, 12, 10, 10, 10],
+    "Open assessments": [16, 28, 22, 12, 12, 12, 12, 11],
+    "Data quality": [28, 8, 36, 24, 60, 10],
+    "Re-referrals": [32, 22, 13, 14, 3, 3, 40, 10, 10, 10],
+    "Commentary": [30, 100, 60],
+    "Holidays": [14, 40, 3, 14, 40],
+    "About": [20, 40, 8, 12, 66, 60],
+}
+
+
+def _title(ws: Any, text: str) -> None:
+    ws["A1"].value = text
+    ws["A1"].font = styles.TITLE_FONT
+    ws.sheet_view.showGridLines = ws.title in ("Data quality", "Open assessments")
+
+
+def _header_style(ws: Any, row: int, first: int, width: int) -> None:
+    for c in range(first, first + width):
+        cell = ws.cell(row=row, column=c)
+        cell.font = styles.HEADER_FONT
+        cell.fill = styles.HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _widths(ws: Any) -> None:
+    for i, w in enumerate(WIDTHS.get(ws.title, []), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None = None) -> Path:
+    """Write a new, empty performance workbook (no data until the first refresh).
+
+    Args:
+        path: where to write it (``.xlsx``); an existing file is kept as ``NAME.bak.xlsx``.
+        settings: starting values for the Settings sheet (a Settings or a dict of
+            its fields, e.g. ``{"month": "2024-09", "assessments": "list4.csv"}``).
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    if isinstance(settings, dict) or settings is None:
+        settings = Settings().with_values(settings or {}, source="create_workbook settings")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEETS[0]
+    for name in SHEETS[1:]:
+        wb.create_sheet(name)
+    _settings_sheet(wb, wb["Settings"], settings)
+    for name in SHEETS[1:]:
+        _title(wb[name], TITLES[name])
+        _widths(wb[name])
+    _team_sheet(wb)
+    _trend_sheet(wb)
+    _commentary_sheet(wb)
+    _holidays_sheet(wb)
+    ws = wb["Re-referrals"]
+    ws["A3"].value = (
+        "The denominator is referrals in the month, not children: a child referred twice "
+        "counts twice. A re-referral is a referral within 12 months of the child's previous one."
+    )
+    ws["A3"].font = styles.NOTE_FONT
+    ws["G4"].value = "Re-referrals audit summary"
+    ws["G4"].font = styles.BOLD_FONT
+    wb["Open assessments"][
+        "A2"
+    ].value = "Child-level list for managers. It is never included in the leadership export."
+    wb["Open assessments"]["A2"].font = styles.WARN_FONT
+    wb["Data quality"][
+        "A2"
+    ].value = "Rows listed here are not counted in any figure until fixed in the source system."
+    wb["Data quality"]["A2"].font = styles.NOTE_FONT
+    wb["About"]["A13"].value = "Extract files used"
+    wb["About"]["A13"].font = styles.BOLD_FONT
+    for name in AREAS:
+        area = AREAS[name]
+        if name not in ("xl_team_title", "xl_summary_suggestion"):
+            r0, c0 = anchor(area)
+            _header_style(wb[area.sheet], r0, c0, area.width)
+        header = areas.HEADERS.get(name)
+        if name == "xl_team_table":
+            header = areas.team_header(settings.counting)
+        write_area(wb, name, Table(header or [""], []))
+    for ws in wb.worksheets:
+        _print_setup(ws, settings)
+    wb["Team table"].freeze_panes = "B5"
+    wb["Open assessments"].freeze_panes = "A5"
+    wb["Data quality"].freeze_panes = "A5"
+    save_atomically(wb, path)
+    return path
+
+
+def _print_setup(ws: Any, settings: Settings) -> None:
+    """A4 landscape, fitted to the page width, with the marking in the header: internal sheets print too."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.left.text = settings.marking.replace("&", "&&")
+    ws.oddHeader.left.font = "Calibri,Bold"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+    if ws.title in ("Open assessments", "Data quality"):
+        ws.oddHeader.right.text = "INTERNAL: child-level data"
+        ws.print_title_rows = "4:4"
+
+
+def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
+    _title(ws, "Settings")
+    ws["A2"].value = "Yellow cells are yours: refresh reads them and never changes them."
+    ws["A2"].font = styles.NOTE_FONT
+    for col, text in enumerate(("Setting", "Value", "Notes"), start=1):
+        ws.cell(row=3, column=col).value = text
+    _header_style(ws, 3, 1, 3)
+    _widths(ws)
+    for i, row in enumerate(SETTING_ROWS, start=4):
+        ws.cell(row=i, column=1, value=row.label).font = styles.BOLD_FONT
+        value = getattr(settings, row.key)
+        cell = ws.cell(row=i, column=2)
+        styles.put(cell, value if value != "" else None)
+        cell.fill = styles.INPUT_FILL
+        cell.font = styles.BODY_FONT
+        cell.border = styles.BOX
+        if row.key == "month":
+            cell.number_format = "@"  # keep "2024-09" as text: Excel would make it a date
+        ws.cell(row=i, column=3, value=row.help).font = styles.NOTE_FONT
+        define_name(wb, "set_" + row.key, ws.title, f"$B${i}")
+        if row.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(row.choices) + '"', allow_blank=True)
+            dv.error = f"Choose one of {', '.join(row.choices)}."
+            ws.add_data_validation(dv)
+            dv.add(cell)
+
+
+def _team_sheet(wb: Any) -> None:
+    ws = wb["Team table"]
+    ws["A2"].font = styles.SUBTITLE_FONT
+    area = AREAS["xl_team_table"]
+    r0, _ = anchor(area)
+    first, last = r0 + 1, r0 + 400
+    # RAG fills live in the workbook (conditional formats), so any writer of values gets them.
+    for colour, fill in styles.RAG_FILLS.items():
+        fill_ = PatternFill(start_color=fill, end_color=fill, fill_type="solid")
+        font_ = styles.font(color=styles.RAG_TEXT[colour])
+        ws.conditional_formatting.add(
+            f"D{first}:E{last}", FormulaRule(formula=[f'$E{first}="{colour}"'], fill=fill_, font=font_)
+        )
+    ws.conditional_formatting.add(
+        f"A{first}:H{last}", FormulaRule(formula=[f'$A{first}="Total"'], font=styles.font(bold=True))
+    )
+    ws["A3"].value = (
+        "RAG: green at or above the target; amber within the amber margin below it; red below. "
+        "Change since last month is in percentage points."
+    )
+    ws["A3"].font = styles.NOTE_FONT
+
+
+def _trend_sheet(wb: Any) -> None:
+    ws = wb["Trend"]
+    r0, _ = anchor(AREAS["xl_trend"])
+    n = areas.TREND_MONTHS
+    chart = LineChart()
+    chart.title = "Assessments completed within 45 working days"
+    chart.y_axis.title = "% in time"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.x_axis.number_format = "mmm yy"
+    chart.height, chart.width = 8, 18
+    data = Reference(ws, min_col=4, max_col=5, min_row=r0, max_row=r0 + n)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=r0 + 1, max_row=r0 + n))
+    chart.series[0].graphicalProperties.line.solidFill = "1F4E79"
+    chart.series[0].graphicalProperties.line.width = 28575
+    chart.series[1].graphicalProperties.line.solidFill = "C00000"
+    chart.series[1].graphicalProperties.line.dashStyle = "dash"
+    for series in chart.series:
+        series.smooth = False  # openpyxl's default is a smoothed line, which invents values between months
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, "G4")
+
+
+def _commentary_sheet(wb: Any) -> None:
+    ws = wb["Commentary"]
+    ws["A2"].value = (
+        "Write in the yellow cells (Alt+Enter starts a new paragraph). Refresh never changes them; "
+        "the spotlight prints them."
+    )
+    ws["A2"].font = styles.NOTE_FONT
+    for col, text in enumerate(("Section", "Your text", "Suggested by xladdin at refresh"), start=1):
+        ws.cell(row=3, column=col).value = text
+    _header_style(ws, 3, 1, 3)
+    for i, (name, label) in enumerate(COMMENTARY.items(), start=4):
+        ws.cell(row=i, column=1, value=label).font = styles.BOLD_FONT
+        ws.cell(row=i, column=1).alignment = styles.WRAP
+        cell = ws.cell(row=i, column=2)
+        cell.fill = styles.INPUT_FILL
+        cell.alignment = styles.WRAP
+        cell.font = styles.BODY_FONT
+        cell.border = styles.BOX
+        ws.row_dimensions[i].height = 90
+        define_name(wb, name, ws.title, f"$B${i}")
+    ws["C4"].alignment = styles.WRAP
+    ws["C4"].font = styles.NOTE_FONT
+
+
+def _holidays_sheet(wb: Any) -> None:
+    ws = wb["Holidays"]
+    ws["A3"].value = "Bank holidays in use (refresh writes these)"
+    ws["A3"].font = styles.BOLD_FONT
+    ws["D3"].value = "Local closure days: add your own (dd/mm/yyyy)"
+    ws["D3"].font = styles.BOLD_FONT
+    ws["D4"].value, ws["E4"].value = "Date", "Description"
+    _header_style(ws, 4, 4, 2)
+    sheet, anchor = areas.CLOSURES_ANCHOR
+    r0 = int(anchor[1:])
+    for r in range(r0, r0 + areas.CLOSURES_ROWS):
+        ws.cell(row=r, column=4).number_format = areas.DATE
+        ws.cell(row=r, column=4).fill = styles.INPUT_FILL
+        ws.cell(row=r, column=5).fill = styles.INPUT_FILL
+    define_name(wb, CLOSURES_NAME, sheet, f"$D${r0}:$E${r0 + areas.CLOSURES_ROWS - 1}")
