@@ -13,7 +13,6 @@ from xladdin.core.measures import (
     assessment_timeliness,
     clock_starts,
     open_assessments,
-    parse_month,
     rag,
     rereferral_rate,
     timeliness_trend,
@@ -168,9 +167,3 @@ def test_rag_boundaries(percent, expected):
 def test_rag_vectorised_keeps_index():
     s = pd.Series([90.0, 78.0, 10.0, np.nan], index=list("abcd"))
     assert rag(s).to_dict() == {"a": "green", "b": "amber", "c": "red", "d": ""}
-
-
-@pytest.mark.parametrize("bad", ["2024-13", "Sept 2024", "2024-9", ""])
-def test_parse_month_rejects_bad_months(bad):
-    with pytest.raises(XladdinError, match="write it as YYYY-MM"):
-        parse_month(bad)

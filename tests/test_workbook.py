@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xladdin.core.month import Month
 from xladdin.demo import demo_paths
 from xladdin.errors import WorkbookError
 from xladdin.workbook import areas
@@ -93,7 +94,7 @@ def test_new_workbook_has_the_sheets_settings_and_named_areas(tmp_path: Path) ->
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == list(SHEETS)
     settings = read_settings(wb)
-    assert settings.month == "2024-09" and settings.target == 80.0
+    assert str(settings.month) == "2024-09" and settings.target == 80.0
     assert settings.counting == "corrected" and settings.marking == "OFFICIAL-SENSITIVE"
     for name in areas.AREAS:
         assert name in wb.defined_names, name
@@ -122,11 +123,11 @@ def test_bad_setting_is_named() -> None:
         Settings().with_values({"target": "high"}, source="Settings sheet, setting")
     with pytest.raises(WorkbookError, match=r"'Counting' is 'new': choose one of corrected, legacy"):
         Settings().with_values({"counting": "new"}, source="Settings sheet, setting")
-    with pytest.raises(WorkbookError, match=r"is '2024/9', not a month: write it as YYYY-MM"):
+    with pytest.raises(WorkbookError, match=r"'Reporting month \(YYYY-MM\)' '2024/9' is not a month: write it as YYYY-MM"):
         Settings().with_values({"month": "2024/9"})
     # Excel's own conversions are understood: a date for a month, 0.81 for 81%.
     s = Settings().with_values({"month": dt.datetime(2024, 9, 1), "target": 0.81})
-    assert (s.month, s.target) == ("2024-09", 81.0)
+    assert (str(s.month), s.target) == ("2024-09", 81.0)
 
 
 def test_legacy_counting_gives_the_seed_team_table(legacy: Path) -> None:
@@ -226,18 +227,18 @@ def test_bank_holidays_in_use_are_listed(refreshed: Path) -> None:
 
 def test_summary_sentence_forms() -> None:
     total = {"completed": 150, "in_time": 100, "percent": 200 / 3, "other_percent": 76.0}
-    assert areas.summary_sentence("2024-09", total, counting="legacy", target=81, days=45) == (
+    assert areas.summary_sentence(Month(2024, 9), total, counting="legacy", target=81, days=45) == (
         "In September 2024, 66.7% of assessments (100 of 150) were completed within 45 working days, "
         "below the 81% target; the corrected count gave 76.0%."
     )
     same = {"completed": 182, "in_time": 153, "percent": 84.07, "other_percent": 84.07}
-    assert areas.summary_sentence("2024-10", same, counting="corrected", target=81, days=45) == (
+    assert areas.summary_sentence(Month(2024, 10), same, counting="corrected", target=81, days=45) == (
         "In October 2024, 84.1% of assessments (153 of 182) were completed within 45 working days, "
         "at or above the 81% target."
     )
     none = {"completed": 0, "in_time": 0, "percent": float("nan"), "other_percent": float("nan")}
     assert "no assessments were completed" in areas.summary_sentence(
-        "2024-10", none, counting="corrected", target=81, days=45
+        Month(2024, 10), none, counting="corrected", target=81, days=45
     )
 
 

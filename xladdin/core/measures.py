@@ -19,14 +19,13 @@ Conventions (DOMAIN.md, decided):
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from xladdin.core.calendar import WorkingCalendar, get_calendar
+from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import COUNTINGS, Counting, timeliness
 from xladdin.errors import XladdinError
@@ -39,20 +38,9 @@ TIMELINESS_COLUMNS = ["team", "completed", "in_time", "percent"]
 REREFERRAL_COLUMNS = ["team", "referrals", "rereferrals", "percent"]
 
 
-def parse_month(text: Any) -> pd.Period:
-    """``"2024-09"`` (or a date, or a Period) as a monthly ``pandas.Period``.
-
-    Raises:
-        XladdinError: naming the text and the expected form.
-    """
-    if isinstance(text, pd.Period):
-        return text.asfreq("M")
-    if isinstance(text, (dt.date, pd.Timestamp)):
-        return pd.Period(text, freq="M")
-    s = str(text).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}", s) or not 1 <= int(s[5:]) <= 12:
-        raise XladdinError(f"Month {s!r} is not a month: write it as YYYY-MM, e.g. 2024-09.")
-    return pd.Period(s, freq="M")
+def _period(month: Month | str) -> pd.Period:
+    """The monthly ``pandas.Period`` of a :class:`Month` (text is accepted for the Python API)."""
+    return Month.parse(month).period()
 
 
 def usable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +145,7 @@ def _percent(hits: pd.Series, count: pd.Series) -> np.ndarray:
 
 def assessment_timeliness(
     frame: pd.DataFrame,
-    month: Any,
+    month: Month | str,
     *,
     counting: Counting = "corrected",
     clock: Clock = "start",
@@ -174,7 +162,7 @@ def assessment_timeliness(
         Columns ``team, completed, in_time, percent`` (percent 0-100, NaN when
         nothing completed), one row per team sorted by name, then ``Total``.
     """
-    period = parse_month(month)
+    period = _period(month)
     rows = _completed_in(usable(frame), period, period)
     scored = _scored(rows, counting=counting, clock=clock, referrals=referrals, days=days, calendar=calendar)
     scored = scored[scored["valid"]]
@@ -188,8 +176,8 @@ def assessment_timeliness(
 
 def timeliness_trend(
     frame: pd.DataFrame,
-    first_month: Any,
-    last_month: Any,
+    first_month: Month | str,
+    last_month: Month | str,
     *,
     counting: Counting = "corrected",
     clock: Clock = "start",
@@ -202,7 +190,7 @@ def timeliness_trend(
     Every month in the range has a row, with 0 completed (and NaN percent)
     where nothing was authorised.
     """
-    first, last = parse_month(first_month), parse_month(last_month)
+    first, last = _period(first_month), _period(last_month)
     if last < first:
         raise XladdinError(f"The trend runs from {first} to {last}: the last month is before the first.")
     rows = _completed_in(usable(frame), first, last)
@@ -270,7 +258,7 @@ def open_assessments(
 
 
 def rereferral_rate(
-    referrals: pd.DataFrame, month: Any, *, lookback: Literal["auto", "dates", "column"] = "auto"
+    referrals: pd.DataFrame, month: Month | str, *, lookback: Literal["auto", "dates", "column"] = "auto"
 ) -> pd.DataFrame:
     """Referrals in ``month`` by team, how many were re-referrals, and the rate.
 
@@ -287,7 +275,7 @@ def rereferral_rate(
     Returns:
         Columns ``team, referrals, rereferrals, percent``, sorted by team, then ``Total``.
     """
-    period = parse_month(month)
+    period = _period(month)
     rows = usable(referrals)
     rows = rows[rows["referral_date"].notna()]
     month_start = period.start_time

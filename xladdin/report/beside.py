@@ -22,6 +22,7 @@ from pathlib import Path
 
 import openpyxl
 
+from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
 from xladdin.report.export import ExportResult, export_for_leadership
 from xladdin.report.spotlight import write_spotlight
@@ -29,8 +30,8 @@ from xladdin.workbook.book import read_area
 from xladdin.workbook.safe_save import check_not_open
 
 
-def refreshed_month(workbook_path: Path | str) -> str:
-    """The month of the workbook's last refresh (About sheet), e.g. ``"2024-09"``.
+def refreshed_month(workbook_path: Path | str) -> Month:
+    """The month of the workbook's last refresh (About sheet).
 
     Raises:
         WorkbookError: the workbook is unreadable or was never refreshed.
@@ -50,10 +51,10 @@ def refreshed_month(workbook_path: Path | str) -> str:
             f"{path.name} has not been refreshed yet: click Refresh (or run "
             "`xladdin refresh WORKBOOK`) first."
         )
-    return str(month)
+    return Month.parse(month, where=f"{path.name}, About sheet, 'Reporting month'")
 
 
-def beside(workbook_path: Path | str, kind: str, month: str) -> Path:
+def beside(workbook_path: Path | str, kind: str, month: Month) -> Path:
     """``performance.xlsm``, "Spotlight", "2024-09" -> ``performance - Spotlight 2024-09.xlsx``."""
     path = Path(workbook_path)
     return path.with_name(f"{path.stem} - {kind} {month}.xlsx")

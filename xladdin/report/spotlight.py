@@ -29,6 +29,7 @@ from typing import Any
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
 from xladdin.report.charts import bar_chart, trend_chart
 from xladdin.report.layout import (
@@ -65,7 +66,7 @@ SUPPRESSIBLE = {
 class SpotlightData:
     """Everything the spotlight shows, read from a refreshed workbook."""
 
-    month: str
+    month: Month
     settings: Settings
     team: list[list[Any]]  # header + rows (xl_team_table)
     trend: list[list[Any]]
@@ -81,23 +82,21 @@ class SpotlightData:
         return self.commentary.get("com_summary") or self.suggestion
 
 
-def read_spotlight_data(wb: Any, month: str | None = None) -> SpotlightData:
+def read_spotlight_data(wb: Any, month: Month | None = None) -> SpotlightData:
     """The spotlight's inputs from an openpyxl workbook.
 
     Raises:
         WorkbookError: the workbook was never refreshed, or for another month.
     """
     about = {r[0]: r[1] for r in read_area(wb, "xl_about")[1:] if r and r[0]}
-    refreshed = about.get("Reporting month")
-    if not refreshed:
+    if not about.get("Reporting month"):
         raise WorkbookError("The workbook has not been refreshed yet: run `xladdin refresh WORKBOOK` first.")
-    if month is not None:
-        wanted = Settings().with_values({"month": month}, source="--month").month
-        if wanted != refreshed:
-            raise WorkbookError(
-                f"The workbook was refreshed for {areas.month_name(refreshed)}, not "
-                f"{areas.month_name(wanted)}: run `xladdin refresh WORKBOOK --month {wanted}` first."
-            )
+    refreshed = Month.parse(about["Reporting month"], where="About sheet, 'Reporting month'")
+    if month is not None and month != refreshed:
+        raise WorkbookError(
+            f"The workbook was refreshed for {refreshed.name}, not "
+            f"{month.name}: run `xladdin refresh WORKBOOK --month {month}` first."
+        )
     commentary = {}
     for name in areas.COMMENTARY:
         cell = named_cell(wb, name)
@@ -148,7 +147,7 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
     page, and the contents give the page it starts on.
     """
     ws = _new_sheet(wb, look)
-    sheet = _Sheet(wb, ws, Page(ws, look), data, look, areas.month_name(data.month))
+    sheet = _Sheet(wb, ws, Page(ws, look), data, look, data.month.name)
     contents_rows = _cover(sheet)
     starts: dict[str, int] = {}
     for key, write in SECTIONS:
@@ -469,13 +468,13 @@ def _at_a_glance(page: Page, data: SpotlightData, team_rows: list[list[Any]]) ->
 
 
 def write_spotlight(
-    workbook_path: Path | str, *, month: str | None = None, template: Path | str | None = None
+    workbook_path: Path | str, *, month: Month | str | None = None, template: Path | str | None = None
 ) -> Path:
     """Write (or rewrite) the formatted Spotlight sheet into a refreshed performance workbook.
 
     Args:
         workbook_path: the performance workbook (.xlsx; .xlsm keeps its VBA).
-        month: ``"YYYY-MM"``; must be the refreshed month (default: it is).
+        month: must be the refreshed month (default: it is).
         template: the look (default ``templates/spotlight.xlsx``).
 
     Returns:
@@ -486,7 +485,7 @@ def write_spotlight(
     """
     path = Path(workbook_path)
     wb = load(path)
-    data = read_spotlight_data(wb, month)
+    data = read_spotlight_data(wb, None if month is None else Month.parse(month, where="month"))
     look = load_look(template)
     render(wb, data, look)
     save_atomically(wb, path, after_save=keep_ribbon(path))

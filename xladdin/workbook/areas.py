@@ -31,6 +31,7 @@ import xladdin
 from xladdin.core import measures
 from xladdin.core.audit import audit_summary
 from xladdin.core.calendar import WorkingCalendar
+from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.workbook.settings import Settings
 
@@ -194,12 +195,6 @@ def text_needs_quote(value: Any) -> bool:
     return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
 
 
-def month_name(month: Any) -> str:
-    """``"2024-09"`` -> ``"September 2024"``."""
-    period = measures.parse_month(month)
-    return period.strftime("%B %Y")
-
-
 def _fraction(percent: Any) -> float | None:
     if percent is None or (isinstance(percent, float) and math.isnan(percent)) or pd.isna(percent):
         return None
@@ -228,7 +223,7 @@ def _target_text(target: float) -> str:
     return f"{target:g}%"
 
 
-def summary_sentence(month: Any, total: dict[str, Any], *, counting: str, target: float, days: int) -> str:
+def summary_sentence(month: Month, total: dict[str, Any], *, counting: str, target: float, days: int) -> str:
     """The plain-English sentence at the top of the spotlight.
 
     ``total`` is the team table's Total row as a dict with ``completed``,
@@ -237,7 +232,7 @@ def summary_sentence(month: Any, total: dict[str, Any], *, counting: str, target
     completed within 45 working days, below the 81% target; the legacy count
     gave 66.7%."
     """
-    name = month_name(month)
+    name = month.name
     completed = int(total["completed"] or 0)
     if completed == 0:
         return f"In {name}, no assessments were completed, so there is no timeliness figure."
@@ -290,7 +285,7 @@ def build_tables(
     referrals: Any = None,
     audit: Any = None,
     settings: Settings,
-    month: str,
+    month: Month,
     calendar: WorkingCalendar,
     refreshed_at: dt.datetime | None = None,
 ) -> dict[str, Table]:
@@ -300,11 +295,10 @@ def build_tables(
         assessments, referrals, audit: ``xladdin.extracts.read.Extract`` objects
             (referrals and audit may be None: their tables are then empty).
         settings: the officer's settings (target, counting, clock ...).
-        month: the reporting month, ``"YYYY-MM"``.
+        month: the reporting month.
         calendar: the working-day calendar, closure days included.
         refreshed_at: the time stamp written in About (default now).
     """
-    period = measures.parse_month(month)
     counting = settings.counting
     other_counting = "legacy" if counting == "corrected" else "corrected"
     frame = assessments.frame
@@ -315,23 +309,23 @@ def build_tables(
         "days": settings.days,
         "calendar": calendar,
     }
-    main = measures.assessment_timeliness(frame, period, counting=counting, **common)
-    other = measures.assessment_timeliness(frame, period, counting=other_counting, **common)
-    previous = measures.assessment_timeliness(frame, period - 1, counting=counting, **common)
+    main = measures.assessment_timeliness(frame, month, counting=counting, **common)
+    other = measures.assessment_timeliness(frame, month, counting=other_counting, **common)
+    previous = measures.assessment_timeliness(frame, month - 1, counting=counting, **common)
     tables: dict[str, Table] = {}
     rows = team_rows(main, other, previous, target=settings.target, amber_margin=settings.amber_margin)
     tables["xl_team_table"] = Table(team_header(counting), rows)
     tables["xl_team_title"] = Table(
         [
             (
-                f"{month_name(period)}: completed assessments by team, {counting} counting, "
+                f"{month.name}: completed assessments by team, {counting} counting, "
                 f"{settings.days} working days, target {_target_text(settings.target)}"
             )
         ],
         [],
     )
 
-    trend = measures.timeliness_trend(frame, period - (TREND_MONTHS - 1), period, counting=counting, **common)
+    trend = measures.timeliness_trend(frame, month - (TREND_MONTHS - 1), month, counting=counting, **common)
     tables["xl_trend"] = Table(
         HEADERS["xl_trend"],
         [
@@ -378,7 +372,7 @@ def build_tables(
         row[3] = None if row[3] is None else str(row[3])  # the value as the file showed it
 
     if refs is not None:
-        rr = measures.rereferral_rate(refs, period)
+        rr = measures.rereferral_rate(refs, month)
         rr_rows = [
             [str(t), int(n), int(r), _fraction(p)]
             for t, n, r, p in rr[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)
@@ -400,7 +394,7 @@ def build_tables(
     total = main[main["team"] == TOTAL].iloc[0]
     other_total = other[other["team"] == TOTAL].iloc[0]
     sentence = summary_sentence(
-        period,
+        month,
         {
             "completed": total["completed"],
             "in_time": total["in_time"],
@@ -413,7 +407,7 @@ def build_tables(
     )
     tables["xl_summary_suggestion"] = Table([sentence], [])
 
-    first = (period - TREND_MONTHS).start_time.date()
+    first = (month - TREND_MONTHS).first_day
     last = (pd.Timestamp(assessments.extract_date) + pd.DateOffset(years=1)).date()
     tables["xl_bank_holidays"] = Table(
         HEADERS["xl_bank_holidays"],
@@ -430,7 +424,7 @@ def build_tables(
         [
             ["Refreshed at", stamp.strftime("%Y-%m-%d %H:%M:%S")],
             ["xladdin version", xladdin.__version__],
-            ["Reporting month", str(period)],
+            ["Reporting month", str(month)],
             ["Counting", counting],
             ["Clock starts at", settings.clock],
             ["Target", _target_text(settings.target)],

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from xladdin.core.month import Month
 from xladdin.workbook import areas, styles
 from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
 from xladdin.workbook.book import anchor, define_name, write_area
@@ -172,7 +173,7 @@ def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
         ws.cell(row=i, column=1, value=row.label).font = styles.BOLD_FONT
         value = getattr(settings, row.key)
         cell = ws.cell(row=i, column=2)
-        styles.put(cell, value if value != "" else None)
+        styles.put(cell, None if value in ("", None) else str(value) if isinstance(value, Month) else value)
         cell.fill = styles.INPUT_FILL
         cell.font = styles.BODY_FONT
         cell.border = styles.BOX

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from xladdin.core.calendar import get_calendar
+from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
 from xladdin.workbook import areas
 from xladdin.workbook.areas import Table
@@ -33,7 +32,7 @@ class RefreshResult:
 
     path: Path
     backup: Path | None
-    month: str
+    month: Month
     rows: dict[str, int] = field(default_factory=dict)
     extracts: dict[str, Path] = field(default_factory=dict)
     summary: str = ""
@@ -52,7 +51,7 @@ def refresh(
     assessments: Path | str | None = None,
     referrals: Path | str | None = None,
     audit: Path | str | None = None,
-    month: str | None = None,
+    month: Month | str | None = None,
     progress: Callable[[str], None] | None = None,
     after_save: Callable[[Path], None] | None = None,
     refreshed_at: dt.datetime | None = None,
@@ -71,6 +70,8 @@ def refresh(
     say = progress or (lambda _msg: None)
     check_not_open(path)
     wb = load(path)
+    if month is not None:
+        month = Month.parse(month, where="month")  # the Python API's edge; the CLI passes a Month
     tables, the_month, chosen = prepare_tables(
         read_settings(wb),
         read_closures(wb),
@@ -105,11 +106,11 @@ def prepare_tables(
     assessments: Path | str | None = None,
     referrals: Path | str | None = None,
     audit: Path | str | None = None,
-    month: str | None = None,
+    month: Month | None = None,
     progress: Callable[[str], None] | None = None,
     refreshed_at: dt.datetime | None = None,
     name: str = "The workbook",
-) -> tuple[dict[str, Table], str, dict[str, Path]]:
+) -> tuple[dict[str, Table], Month, dict[str, Path]]:
     """Choose the extracts and the month, read the extracts and build every generated table.
 
     Shared by the headless refresh (openpyxl, the file) and the live-Excel one
@@ -118,7 +119,7 @@ def prepare_tables(
     folder); Settings paths are relative to ``base_dir`` (the workbook's folder).
 
     Returns:
-        ``(tables, month, extracts)``: tables by defined name, ``"YYYY-MM"``, and the paths read.
+        ``(tables, month, extracts)``: tables by defined name, the month, and the paths read.
 
     Raises:
         WorkbookError, ExtractError, XladdinError: ``name`` is used in the messages.
@@ -146,12 +147,7 @@ def prepare_tables(
     if chosen["audit"] is not None:
         say(f"Reading {chosen['audit'].name}")
         au = xio.read_audit(chosen["audit"])
-    if month:
-        the_month = Settings().with_values({"month": month}, source="--month").month
-    elif settings.month:
-        the_month = settings.month
-    else:
-        the_month = str(pd.Period(a.extract_date, freq="M") - 1)
+    the_month = month or settings.month or Month.of(a.extract_date) - 1
     say("Calculating")
     tables = areas.build_tables(
         assessments=a,

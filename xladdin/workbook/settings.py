@@ -12,10 +12,10 @@ accepted as text or as a date; the cell is formatted as text to avoid it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from xladdin.core.month import Month, MonthError
 from xladdin.errors import WorkbookError
 
 SETTINGS_SHEET = "Settings"
@@ -79,7 +79,7 @@ SETTING_ROWS: tuple[Setting, ...] = (
 class Settings:
     """Settings with their defaults (the values a new workbook starts with)."""
 
-    month: str = ""
+    month: Month | None = None
     target: float = 81.0
     amber_margin: float = 5.0
     counting: str = "corrected"
@@ -124,18 +124,10 @@ def _check(key: str, value: Any, source: str) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return "" if isinstance(default, str) else default
     if key == "month":
-        if isinstance(value, (dt.date, dt.datetime)):
-            return f"{value.year:04d}-{value.month:02d}"
-        text = str(value).strip()
-        if (
-            len(text) == 7
-            and text[4] == "-"
-            and text[:4].isdigit()
-            and text[5:].isdigit()
-            and 1 <= int(text[5:]) <= 12
-        ):
-            return text
-        raise WorkbookError(f"{where} is {value!r}, not a month: write it as YYYY-MM, e.g. 2024-09.")
+        try:
+            return Month.parse(value, where=where)
+        except MonthError as exc:
+            raise WorkbookError(str(exc)) from None
     if isinstance(default, (int, float)):
         try:
             number = float(str(value).strip().rstrip("%")) if not isinstance(value, (int, float)) else value

@@ -1,0 +1,146 @@
+"""The xladdin command line: the same jobs as the Excel ribbon, without Excel.
+
+This is a contract that other tools call; keep it stable. Exit status 0 on
+success, 2 for unusable input (message on stderr, no traceback).
+
+Each command lives in a module that is imported only when that command runs
+(``figures`` for the counting commands, ``books`` for the workbook ones), so
+that ``xladdin workdays`` does not pay for openpyxl or the extract readers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from xladdin import __version__
+from xladdin.core.month import Month
+from xladdin.errors import XladdinError
+
+#: Bank-holiday regions (the three-letter codes of ``xladdin.core.calendar.REGIONS``).
+REGIONS = ("ENG", "NIR", "SCT", "WLS")
+
+
+def _add_calendar_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--region",
+        default="ENG",
+        type=str.upper,
+        choices=REGIONS,
+        help="bank holidays: ENG (England and Wales, default), WLS, SCT or NIR",
+    )
+    p.add_argument("--closures", metavar="FILE", help="local closure days, one date per line")
+
+
+def _add_extract_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mapping", metavar="FILE", help="column-mapping file (YAML or TOML) for local headers")
+    p.add_argument(
+        "--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xladdin",
+        description="Working-day timeliness, re-referrals and spotlight reports for children's social care.",
+    )
+    parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("timeliness", help="assessments completed within 45 working days, by team")
+    p.add_argument("extract", metavar="EXTRACT", help="Annex A List 4 (assessments), CSV or xlsx")
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="month of authorisation")
+    p.add_argument("--counting", choices=["corrected", "legacy"], default="corrected")
+    p.add_argument("--clock", choices=["start", "referral"], default="start")
+    p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
+    p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_calendar_options(p)
+    _add_extract_options(p)
+    p.set_defaults(func="figures:cmd_timeliness")
+
+    p = sub.add_parser("rereferrals", help="re-referrals within 12 months, by team")
+    p.add_argument("extract", metavar="EXTRACT", help="Annex A List 3 (referrals), CSV or xlsx")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_extract_options(p)
+    p.set_defaults(func="figures:cmd_rereferrals")
+
+    p = sub.add_parser("quality", help="the data-quality list of an extract")
+    p.add_argument("extract", metavar="EXTRACT")
+    p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
+    p.add_argument(
+        "--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)"
+    )
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_extract_options(p)
+    p.set_defaults(func="figures:cmd_quality")
+
+    p = sub.add_parser("workdays", help="elapsed working days, deadline and in time/late for two dates")
+    p.add_argument("start", metavar="START", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("end", metavar="END", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("--days", type=int, default=45, help="working days allowed (default 45)")
+    _add_calendar_options(p)
+    p.set_defaults(func="figures:cmd_workdays")
+
+    p = sub.add_parser(
+        "new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)"
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func="books:cmd_new_workbook")
+
+    p = sub.add_parser("refresh", help="refresh a performance workbook from its extracts")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--assessments", metavar="PATH", help="List 4 extract (default: from Settings)")
+    p.add_argument("--referrals", metavar="PATH", help="List 3 extract (default: from Settings)")
+    p.add_argument("--audit", metavar="PATH", help="audit tracker (default: from Settings)")
+    p.add_argument("--month", metavar="YYYY-MM", help="reporting month (default: from Settings)")
+    p.set_defaults(func="books:cmd_refresh")
+
+    p = sub.add_parser("spotlight", help="write the formatted Spotlight sheets into a workbook")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--month", metavar="YYYY-MM")
+    p.add_argument("--template", metavar="FILE", help="default: templates/spotlight.xlsx")
+    p.set_defaults(func="books:cmd_spotlight")
+
+    p = sub.add_parser("export", help="the leadership export: spotlight sheets only, values only")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="also a PDF (needs LibreOffice)")
+    p.add_argument(
+        "--suppress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show counts 1-5 and their rates as 'c' (default: the workbook's Settings)",
+    )
+    p.set_defaults(func="books:cmd_export")
+
+    p = sub.add_parser("build-workbook", help="build workbooks/performance.xlsm from the text sources")
+    p.add_argument("--out", default="workbooks/performance.xlsm", metavar="FILE.xlsm")
+    p.add_argument("--base", metavar="FILE.xlsx", help="start from this workbook (default: a new one)")
+    p.set_defaults(func="books:cmd_build_workbook")
+
+    p = sub.add_parser("demo", help="build everything from the built-in demo data")
+    p.add_argument("--out", default="demo-output", metavar="DIR", help="default: ./demo-output")
+    p.set_defaults(func="books:cmd_demo")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module, name = args.func.split(":")
+    try:
+        if getattr(args, "month", None) is not None:
+            # The edge: the month is parsed here, once, and passed on as a Month.
+            args.month = Month.parse(args.month)
+        command = getattr(importlib.import_module(f"xladdin.cli.{module}"), name)
+        return int(command(args) or 0)
+    except XladdinError as exc:
+        sys.stderr.write(f"xladdin: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,7 @@
+"""``python -m xladdin.cli``: the same as the ``xladdin`` command."""
+
+import sys
+
+from xladdin.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""The workbook commands: demo, new-workbook, build-workbook, refresh, spotlight, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from xladdin.cli import common
+from xladdin.cli.output import format_table
+from xladdin.core.measures import assessment_timeliness
+from xladdin.errors import XladdinError
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from xladdin import demo
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = demo.write_demo_extracts(out / "extracts")
+    assessments = common.read("assessments", args, str(paths["assessments"]))
+    written: dict[str, Path] = dict(paths)
+    for counting in ("corrected", "legacy"):
+        table = assessment_timeliness(assessments.frame, demo.DEMO_MONTH, counting=counting)
+        target = out / f"timeliness-{demo.DEMO_MONTH}-{counting}.csv"
+        target.write_text(format_table(table, "csv", "timeliness"), encoding="utf-8")
+        written[f"timeliness ({counting})"] = target
+        total = table.iloc[-1]
+        sys.stdout.write(
+            f"{demo.DEMO_MONTH} {counting:>9} counting: {total.in_time} of {total.completed} "
+            f"assessments within 45 working days ({total.percent:.1f}%)\n"
+        )
+    try:
+        from xladdin.demo import outputs as demo_outputs
+    except ImportError:
+        demo_outputs = None  # type: ignore[assignment]
+    if demo_outputs is not None:
+        written.update(demo_outputs.build_demo_outputs(out, paths))
+        from xladdin.excel.xlsm import build_workbook
+
+        # The macro-enabled workbook an officer opens in Excel, refreshed from the demo data.
+        written["workbook with ribbon"] = build_workbook(
+            out / "performance.xlsm", base_xlsx=written["workbook"]
+        )
+    sys.stdout.write(f"Demo outputs in {out.resolve()}:\n")
+    for name, path in written.items():
+        sys.stdout.write(f"  {name}: {path}\n")
+    if demo_outputs is not None and "pdf" not in written:
+        from xladdin.report.pdf import INSTALL_LIBREOFFICE
+
+        sys.stdout.write(f"No PDF or page images: {INSTALL_LIBREOFFICE}\n")
+    return 0
+
+
+def cmd_new_workbook(args: argparse.Namespace) -> int:
+    from xladdin.workbook.create import create_workbook
+
+    out = Path(args.path)
+    if out.exists() and not args.force:
+        raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
+    if out.suffix.lower() == ".xlsm":
+        from xladdin.excel.xlsm import build_workbook
+
+        build_workbook(out)
+    else:
+        create_workbook(out)
+    sys.stdout.write(f"New performance workbook: {out}\n")
+    return 0
+
+
+def cmd_build_workbook(args: argparse.Namespace) -> int:
+    from xladdin.excel.xlsm import build_workbook
+
+    out = build_workbook(Path(args.out), args.base)
+    sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from xladdin.workbook.refresh import refresh
+
+    path = Path(args.workbook)
+    try:
+        result = refresh(
+            path,
+            assessments=args.assessments,
+            referrals=args.referrals,
+            audit=args.audit,
+            month=args.month,
+            progress=common.progress(sys.stderr),
+        )
+    finally:
+        common.end_progress(sys.stderr)
+    sys.stdout.write(f"Refreshed {result.path} for {result.month}.\n")
+    if result.summary:
+        sys.stdout.write(f"{result.summary}\n")
+    if result.backup:
+        sys.stdout.write(f"The previous version is kept as {result.backup}.\n")
+    return 0
+
+
+def cmd_spotlight(args: argparse.Namespace) -> int:
+    from xladdin.report.spotlight import write_spotlight
+
+    result = write_spotlight(Path(args.workbook), month=args.month, template=args.template)
+    sys.stdout.write(f"Spotlight written into {result}.\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from xladdin.report.export import export_for_leadership
+
+    result = export_for_leadership(
+        Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None, suppress=args.suppress
+    )
+    sys.stdout.write(f"Leadership export: {result.xlsx}\n")
+    if result.pdf:
+        sys.stdout.write(f"PDF: {result.pdf}\n")
+    sys.stdout.write(
+        f"Small-number suppression: {result.suppressed} cell(s) shown as 'c'.\n"
+        if result.suppressed
+        else "Small-number suppression: nothing suppressed.\n"
+    )
+    return 0
