@@ -123,7 +123,9 @@ def test_bad_setting_is_named() -> None:
         Settings().with_values({"target": "high"}, source="Settings sheet, setting")
     with pytest.raises(WorkbookError, match=r"'Counting' is 'new': choose one of corrected, legacy"):
         Settings().with_values({"counting": "new"}, source="Settings sheet, setting")
-    with pytest.raises(WorkbookError, match=r"'Reporting month \(YYYY-MM\)' '2024/9' is not a month: write it as YYYY-MM"):
+    with pytest.raises(
+        WorkbookError, match=r"'Reporting month \(YYYY-MM\)' '2024/9' is not a month: write it as YYYY-MM"
+    ):
         Settings().with_values({"month": "2024/9"})
     # Excel's own conversions are understood: a date for a month, 0.81 for 81%.
     s = Settings().with_values({"month": dt.datetime(2024, 9, 1), "target": 0.81})
