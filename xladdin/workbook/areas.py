@@ -299,10 +299,29 @@ def build_tables(
         calendar: the working-day calendar, closure days included.
         refreshed_at: the time stamp written in About (default now).
     """
+    extracts = [e for e in (assessments, referrals, audit) if e is not None]
+    refs = referrals.frame if referrals is not None else None
+    tables = _timeliness_tables(assessments.frame, refs, settings, month, calendar)
+    tables["xl_open"] = _open_table(assessments, settings, calendar)
+    tables["xl_quality"] = _quality_table(extracts)
+    tables["xl_rereferrals"] = _rereferral_table(refs, month)
+    tables["xl_audit"] = _audit_table(audit)
+    tables["xl_bank_holidays"] = _holiday_table(calendar, month, assessments.extract_date)
+    tables["xl_about"] = _about_table(settings, month, calendar, refreshed_at)
+    tables["xl_extracts"] = _extracts_table(extracts)
+    return tables
+
+
+def _timeliness_tables(
+    frame: pd.DataFrame,
+    refs: pd.DataFrame | None,
+    settings: Settings,
+    month: Month,
+    calendar: WorkingCalendar,
+) -> dict[str, Table]:
+    """The team table (this month, the other counting, last month), its title, the trend and the sentence."""
     counting = settings.counting
     other_counting = "legacy" if counting == "corrected" else "corrected"
-    frame = assessments.frame
-    refs = referrals.frame if referrals is not None else None
     common: dict[str, Any] = {
         "clock": settings.clock,
         "referrals": refs,
@@ -324,7 +343,6 @@ def build_tables(
         ],
         [],
     )
-
     trend = measures.timeliness_trend(frame, month - (TREND_MONTHS - 1), month, counting=counting, **common)
     tables["xl_trend"] = Table(
         HEADERS["xl_trend"],
@@ -333,12 +351,34 @@ def build_tables(
             for m, c, i, p in trend[["month", "completed", "in_time", "percent"]].itertuples(index=False)
         ],
     )
+    total = main[main["team"] == TOTAL].iloc[0]
+    other_total = other[other["team"] == TOTAL].iloc[0]
+    sentence = summary_sentence(
+        month,
+        {
+            "completed": total["completed"],
+            "in_time": total["in_time"],
+            "percent": total["percent"],
+            "other_percent": other_total["percent"],
+        },
+        counting=counting,
+        target=settings.target,
+        days=settings.days,
+    )
+    tables["xl_summary_suggestion"] = Table([sentence], [])
+    return tables
 
+
+def _open_table(assessments: Any, settings: Settings, calendar: WorkingCalendar) -> Table:
     opened = measures.open_assessments(
-        frame, assessments.extract_date, due_within=settings.due_within, days=settings.days, calendar=calendar
+        assessments.frame,
+        assessments.extract_date,
+        due_within=settings.due_within,
+        days=settings.days,
+        calendar=calendar,
     )
     left = opened["days_left"] if "days_left" in opened.columns else pd.Series([None] * len(opened))
-    tables["xl_open"] = Table(
+    return Table(
         HEADERS["xl_open"],
         [
             [_cell(a) for a in row]
@@ -355,77 +395,78 @@ def build_tables(
         ],
     )
 
-    quality = [e.quality for e in (assessments, referrals, audit) if e is not None and len(e.quality)]
+
+def _quality_table(extracts: list[Any]) -> Table:
+    quality = [e.quality for e in extracts if len(e.quality)]
     q = (
         pd.concat(quality, ignore_index=True)
         if quality
         else pd.DataFrame(columns=["file", "row", "column", "value", "reason", "rule"])
     )
-    tables["xl_quality"] = Table(
+    table = Table(
         HEADERS["xl_quality"],
         [
             [_cell(v) for v in row]
             for row in q[["file", "row", "column", "value", "reason", "rule"]].itertuples(index=False)
         ],
     )
-    for row in tables["xl_quality"].rows:
+    for row in table.rows:
         row[3] = None if row[3] is None else str(row[3])  # the value as the file showed it
+    return table
 
-    if refs is not None:
-        rr = measures.rereferral_rate(refs, month)
-        rr_rows = [
+
+def _rereferral_table(refs: pd.DataFrame | None, month: Month) -> Table:
+    if refs is None:
+        return Table(HEADERS["xl_rereferrals"], [])
+    rr = measures.rereferral_rate(refs, month)
+    return Table(
+        HEADERS["xl_rereferrals"],
+        [
             [str(t), int(n), int(r), _fraction(p)]
             for t, n, r, p in rr[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)
-        ]
-    else:
-        rr_rows = []
-    tables["xl_rereferrals"] = Table(HEADERS["xl_rereferrals"], rr_rows)
+        ],
+    )
 
-    if audit is not None:
-        au = audit_summary(audit.frame)
-        au_rows = [
+
+def _audit_table(audit: Any) -> Table:
+    if audit is None:
+        return Table(HEADERS["xl_audit"], [])
+    au = audit_summary(audit.frame)
+    return Table(
+        HEADERS["xl_audit"],
+        [
             [str(m), _cell(c), _cell(b), _fraction(p)]
             for m, c, b, p in au[["measure", "count", "base", "percent"]].itertuples(index=False)
-        ]
-    else:
-        au_rows = []
-    tables["xl_audit"] = Table(HEADERS["xl_audit"], au_rows)
-
-    total = main[main["team"] == TOTAL].iloc[0]
-    other_total = other[other["team"] == TOTAL].iloc[0]
-    sentence = summary_sentence(
-        month,
-        {
-            "completed": total["completed"],
-            "in_time": total["in_time"],
-            "percent": total["percent"],
-            "other_percent": other_total["percent"],
-        },
-        counting=counting,
-        target=settings.target,
-        days=settings.days,
+        ],
     )
-    tables["xl_summary_suggestion"] = Table([sentence], [])
 
+
+def _holiday_table(calendar: WorkingCalendar, month: Month, extract_date: dt.date) -> Table:
+    """Bank holidays on weekdays from the trend's first month to a year after the extract."""
     first = (month - TREND_MONTHS).first_day
-    last = (pd.Timestamp(assessments.extract_date) + pd.DateOffset(years=1)).date()
-    tables["xl_bank_holidays"] = Table(
+    last = (pd.Timestamp(extract_date) + pd.DateOffset(years=1)).date()
+    closures = set(calendar.closures)
+    return Table(
         HEADERS["xl_bank_holidays"],
         [
             [dt.datetime(d.year, d.month, d.day), name]
             for d, name in calendar.holidays_between(first, last)
-            if d not in set(calendar.closures) and d.weekday() < 5
+            if d not in closures and d.weekday() < 5
         ],
     )
 
+
+def _about_table(
+    settings: Settings, month: Month, calendar: WorkingCalendar, refreshed_at: dt.datetime | None
+) -> Table:
     stamp = refreshed_at or dt.datetime.now().replace(microsecond=0)
-    tables["xl_about"] = Table(
+    return Table(
         HEADERS["xl_about"],
         [
             ["Refreshed at", stamp.strftime("%Y-%m-%d %H:%M:%S")],
             ["xladdin version", xladdin.__version__],
             ["Reporting month", str(month)],
-            ["Counting", counting],
+            ["Counting", settings.counting],
             ["Clock starts at", settings.clock],
             ["Target", _target_text(settings.target)],
             [
@@ -437,7 +478,11 @@ def build_tables(
             ],
         ],
     )
-    tables["xl_extracts"] = Table(
+
+
+def _extracts_table(extracts: list[Any]) -> Table:
+    """Which files were read: kind, name, rows, extract date, SHA-256 and path (provenance)."""
+    return Table(
         HEADERS["xl_extracts"],
         [
             [
@@ -448,8 +493,6 @@ def build_tables(
                 e.sha256,
                 str(e.path),
             ]
-            for e in (assessments, referrals, audit)
-            if e is not None
+            for e in extracts
         ],
     )
-    return tables
