@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from xladdin.core import crosscheck
 from xladdin.core import quality as q
 from xladdin.extracts import read_assessments
 
@@ -129,7 +130,7 @@ def test_spaces_only_team_is_blank():
     [("a) Yes", True), ("Yes", True), ("Y", True), ("b) No", False), ("", False), (None, False)],
 )
 def test_is_yes(value, yes):
-    assert q.is_yes(pd.Series([value], dtype=object)).tolist() == [yes]
+    assert crosscheck.is_yes(pd.Series([value], dtype=object)).tolist() == [yes]
 
 
 def test_cross_check_frames_ignores_a_start_before_the_referral_period():
@@ -150,7 +151,7 @@ def test_cross_check_frames_ignores_a_start_before_the_referral_period():
             "problem": "",
         }
     )
-    out = q.cross_check_frames(a, r, assessments_file="l4.csv", referrals_file="l3.csv")
+    out = crosscheck.cross_check_frames(a, r, assessments_file="l4.csv", referrals_file="l3.csv")
     # C1 started before List 3's period (from 01/06/2024): its referral may be older, so no flag.
     assert out[["file", "row", "rule"]].values.tolist() == [["l4.csv", 3, "1103"]]
 

@@ -59,7 +59,7 @@ def empty_quality() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in QUALITY_COLUMNS})
 
 
-def _rows(
+def flag_rows(
     frame: pd.DataFrame,
     mask: pd.Series | np.ndarray,
     *,
@@ -103,12 +103,12 @@ def _rows(
     )
 
 
-def _text_date(s: pd.Series) -> pd.Series:
+def text_date(s: pd.Series) -> pd.Series:
     """Dates as dd/mm/yyyy text (how an officer sees them in the extract)."""
     return s.dt.strftime("%d/%m/%Y").fillna("")
 
 
-def _text(s: pd.Series) -> pd.Series:
+def as_text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
@@ -129,7 +129,7 @@ def _blank(s: pd.Series) -> np.ndarray:
     return out
 
 
-def _finish(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         out = pd.DataFrame({c: pd.Series(dtype="str") for c in _COLUMNS})
@@ -152,20 +152,20 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], *, file: str, column: str,
             usable &= frame[k].notna().to_numpy()
     dup = frame.duplicated(keys, keep="first").to_numpy() & usable
     if not dup.any():
-        return _rows(frame, dup, file=file, column=column, rule="duplicate")
+        return flag_rows(frame, dup, file=file, column=column, rule="duplicate")
     # Find each copy's first row among the few children that have copies.
     later = frame.loc[dup, keys]
     cand = frame.loc[usable & frame[keys[0]].isin(later[keys[0]].unique()).to_numpy(), [*keys, "source_row"]]
     first = cand.drop_duplicates(keys, keep="first").rename(columns={"source_row": "first_row"})
     of_dup = later.merge(first, on=keys, how="left")["first_row"].astype("int64").astype(str)
     of_dup = of_dup.to_numpy(dtype=object)
-    return _rows(
+    return flag_rows(
         frame,
         dup,
         file=file,
         column=column,
         rule="duplicate",
-        value=lambda sub: _text(sub["child_id"]),
+        value=lambda sub: as_text(sub["child_id"]),
         reason="Duplicate of row " + of_dup + f" (same {what}). Counted once; this copy is "
         "kept out of the rate. Remove the copy on the source system.",
         problem="duplicate of row " + of_dup,
@@ -193,7 +193,7 @@ def _date_checks(
         if col in required:
             # A blank that was really an unreadable date is already listed (rule "date").
             parts.append(
-                _rows(
+                flag_rows(
                     frame,
                     s.isna().to_numpy() & ~already,
                     file=file,
@@ -207,12 +207,12 @@ def _date_checks(
             )
         fut = (s > limit).to_numpy()
         parts.append(
-            _rows(
+            flag_rows(
                 frame,
                 fut,
                 file=file,
                 column=headers[col],
-                value=lambda sub, c=col: _text_date(sub[c]),
+                value=lambda sub, c=col: text_date(sub[c]),
                 reason=f"{headers[col]} is after the extract date "
                 f"({limit:%d/%m/%Y}). Kept out of the rate: check the date on the source system.",
                 rule="future",
@@ -226,7 +226,7 @@ def _blank_checks(
     frame: pd.DataFrame, *, file: str, headers: Mapping[str, str], team: bool = True
 ) -> list[pd.DataFrame]:
     parts = [
-        _rows(
+        flag_rows(
             frame,
             _blank(frame["child_id"]),
             file=file,
@@ -240,7 +240,7 @@ def _blank_checks(
     ]
     if team and "team" in frame:
         parts.append(
-            _rows(
+            flag_rows(
                 frame,
                 _blank(frame["team"]),
                 file=file,
@@ -291,17 +291,17 @@ def check_assessments(
     # CIN census rule 8608: the authorisation date cannot be before the start date.
     neg = (frame["authorised"] < frame["start"]).to_numpy()
     parts.append(
-        _rows(
+        flag_rows(
             frame,
             neg,
             file=file,
             column=h["authorised"],
-            value=lambda sub: _text_date(sub["authorised"]),
+            value=lambda sub: text_date(sub["authorised"]),
             rule="8608",
             problem="authorised before start",
             reason=lambda sub: (
                 "Authorised before the assessment start date ("
-                + _text_date(sub["start"])
+                + text_date(sub["start"])
                 + "). Kept out of the rate: correct one of the two dates on the source system "
                 "(CIN rule 8608)."
             ),
@@ -316,7 +316,7 @@ def check_assessments(
     )
     parts.append(dup)
     parts.append(_open_twice(frame, dup, file=file, headers=h))
-    return _finish(parts)
+    return combine(parts)
 
 
 def _open_twice(
@@ -331,7 +331,7 @@ def _open_twice(
     many = sub.loc[counts.to_numpy() > 1]
     mask = np.zeros(len(frame), dtype=bool)
     if len(many) == 0:
-        return _rows(frame, mask, file=file, column="", value="", reason="", rule="8896")
+        return flag_rows(frame, mask, file=file, column="", value="", reason="", rule="8896")
     rows_of = many.groupby("child_id", sort=False, observed=True)["source_row"].agg(
         lambda r: ", ".join(str(x) for x in sorted(r))
     )
@@ -341,12 +341,12 @@ def _open_twice(
         "This child has more than one open assessment (rows " + listed + "). Still counted; "
         "close or merge the extra assessment on the source system (CIN rule 8896)."
     )
-    return _rows(
+    return flag_rows(
         frame,
         mask,
         file=file,
         column=headers["child_id"],
-        value=lambda sub: _text(sub["child_id"]),
+        value=lambda sub: as_text(sub["child_id"]),
         reason=reason,
         rule="8896",
     )
@@ -379,7 +379,7 @@ def check_referrals(
             what="child, referral date and referral source",
         )
     )
-    return _finish(parts)
+    return combine(parts)
 
 
 def check_audit(
@@ -389,7 +389,7 @@ def check_audit(
     h = {**AUDIT_HEADERS, **(headers or {})}
     blank = _blank(frame["audit_id"])
     parts = [
-        _rows(
+        flag_rows(
             frame,
             blank,
             file=file,
@@ -402,7 +402,7 @@ def check_audit(
     ]
     sub = frame.assign(child_id=frame["audit_id"])
     parts.append(_duplicates(sub, ["child_id"], file=file, column=h["audit_id"], what="audit ID"))
-    return _finish(parts)
+    return combine(parts)
 
 
 def apply_problems(frame: pd.DataFrame, quality: pd.DataFrame) -> pd.DataFrame:
@@ -431,102 +431,3 @@ def apply_problems(frame: pd.DataFrame, quality: pd.DataFrame) -> pd.DataFrame:
             frame["problem"] = pd.Series(problem, index=frame.index, dtype="str")
     out = quality.loc[:, list(QUALITY_COLUMNS)] if len(quality) else empty_quality()
     return out.reset_index(drop=True)
-
-
-def is_yes(values: pd.Series) -> pd.Series:
-    """True for yes-like answers: "Yes", "Y", "a) Yes", "true", "1" (case-insensitive).
-
-    Annex A codes answers as ``a) Yes`` / ``b) No``; the code letter is ignored.
-    """
-    s = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.casefold()
-    s = s.str.replace(r"^[a-z0-9]{1,2}\)\s*", "", regex=True)
-    return s.isin({"yes", "y", "true", "1"})
-
-
-def cross_check_frames(
-    assessments: pd.DataFrame,
-    referrals: pd.DataFrame,
-    *,
-    assessments_file: str = "",
-    referrals_file: str = "",
-    assessment_headers: Mapping[str, str] | None = None,
-    referral_headers: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Warnings that need both lists: rule 1103 (start before referral) and 8831 (NFA but assessed).
-
-    Each assessment is matched to the child's latest referral on or before its
-    start. With no such referral, but a referral for the child later in List 3,
-    and the start inside List 3's period, the start is before the referral
-    (1103; warned on the assessment). When the matched referral is marked NFA,
-    the child was assessed after a "no further action" referral (8831; warned
-    on the referral). Both are warnings only: the rows still count.
-    """
-    ah = {**ASSESSMENT_HEADERS, **(assessment_headers or {})}
-    rh = {**REFERRAL_HEADERS, **(referral_headers or {})}
-    # Rows already kept out (duplicates, unreadable dates...) are listed once, not cross-checked.
-    a_ok = assessments["problem"] == "" if "problem" in assessments else True
-    r_ok = referrals["problem"] == "" if "problem" in referrals else True
-    a = assessments.loc[
-        assessments["start"].notna() & assessments["child_id"].notna() & a_ok,
-        ["child_id", "start", "source_row"],
-    ].copy()
-    r = referrals.loc[
-        referrals["referral_date"].notna() & referrals["child_id"].notna() & r_ok,
-        ["child_id", "referral_date", "source_row"] + (["nfa"] if "nfa" in referrals else []),
-    ].copy()
-    if len(a) == 0 or len(r) == 0:
-        return apply_problems(pd.DataFrame({"source_row": []}), _finish([]))
-    a["child_id"] = a["child_id"].astype(str)
-    r["child_id"] = r["child_id"].astype(str)
-    a = a.rename(columns={"source_row": "a_row"}).sort_values("start", kind="stable")
-    r = r.rename(columns={"source_row": "r_row"}).sort_values("referral_date", kind="stable")
-    m = pd.merge_asof(a, r, left_on="start", right_on="referral_date", by="child_id", direction="backward")
-    first_ref = r.groupby("child_id", sort=False)["referral_date"].min()
-    next_ref = m["child_id"].map(first_ref)
-    period_start = r["referral_date"].min()
-    early = (m["referral_date"].isna() & next_ref.notna() & (m["start"] >= period_start)).to_numpy()
-    parts = []
-    if early.any():
-        e = m.loc[early]
-        frame = pd.DataFrame({"source_row": e["a_row"].to_numpy()})
-        parts.append(
-            _rows(
-                frame,
-                np.ones(len(e), bool),
-                file=assessments_file,
-                column=ah["start"],
-                value=_text_date(e["start"]).to_numpy(),
-                rule="1103",
-                reason=(
-                    "Assessment starts before the child's referral ("
-                    + _text_date(next_ref[early]).to_numpy().astype(object)
-                    + f", {referrals_file}). Still counted; check both dates (CIN rule 1103)."
-                ),
-            )
-        )
-    if "nfa" in m:
-        nfa = (m["referral_date"].notna() & is_yes(m["nfa"])).to_numpy()
-        if nfa.any():
-            e = m.loc[nfa].drop_duplicates("r_row")
-            frame = pd.DataFrame({"source_row": e["r_row"].astype("int64").to_numpy()})
-            parts.append(
-                _rows(
-                    frame,
-                    np.ones(len(e), bool),
-                    file=referrals_file,
-                    column=rh["nfa"],
-                    value=_text(e["nfa"]).to_numpy(),
-                    rule="8831",
-                    reason=(
-                        "Referral marked NFA, but the child has an assessment starting "
-                        + _text_date(e["start"]).to_numpy().astype(object)
-                        + " ("
-                        + assessments_file
-                        + " row "
-                        + e["a_row"].astype("int64").astype(str).to_numpy().astype(object)
-                        + "). Still counted; correct the NFA flag or link the assessment "
-                        "(CIN rule 8831)."
-                    ),
-                )
-            )
-    return apply_problems(pd.DataFrame({"source_row": []}), _finish(parts))

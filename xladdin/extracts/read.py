@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xladdin.core import crosscheck
 from xladdin.core import quality as q
 from xladdin.errors import ExtractError
 from xladdin.extracts.csv_reader import (
@@ -158,7 +159,7 @@ def _read(
                 full = np.empty(len(body), dtype=object)
                 full[bad] = raw
                 parts.append(
-                    q._rows(
+                    q.flag_rows(
                         tmp,
                         bad,
                         file=name,
@@ -178,7 +179,7 @@ def _read(
     frame["source_row"] = source_row
     # Unreadable dates first, so the checks do not report them again as blank or open.
     frame["problem"] = ""
-    date_rows = q._finish(parts)
+    date_rows = q.combine(parts)
     q.apply_problems(frame, date_rows)
     if kind == "assessments":
         found = q.check_assessments(frame, extract_date=extract_date, file=name, headers=label)
@@ -186,7 +187,7 @@ def _read(
         found = q.check_referrals(frame, extract_date=extract_date, file=name, headers=label)
     else:
         found = q.check_audit(frame, file=name, headers=label)
-    allrows = q._finish([date_rows, found])
+    allrows = q.combine([date_rows, found])
     frame["problem"] = ""
     quality = q.apply_problems(frame, allrows)
     if progress:
@@ -265,7 +266,7 @@ def cross_check(assessments: Extract, referrals: Extract) -> pd.DataFrame:
 
     Returns a quality list (file, row, column, value, reason, rule).
     """
-    return q.cross_check_frames(
+    return crosscheck.cross_check_frames(
         assessments.frame,
         referrals.frame,
         assessments_file=assessments.path.name,
