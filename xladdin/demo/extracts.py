@@ -39,219 +39,32 @@ from typing import Any
 import numpy as np
 
 from xladdin.core import schema
-from xladdin.core.calendar import get_calendar
-from xladdin.core.workdays import deadline, in_time, working_days_between
+from xladdin.demo.assessments import (
+    date_text,
+    pick,
+    plan_completed,
+    plan_open,
+    problem_rows,
+)
 from xladdin.demo.plan import (
     AUDIT_NOTE,
     AUDIT_PLAN,
     AUDIT_TITLE,
-    DEMO_MONTH,
     ETHNICITIES,
     EXTRACT_DATE,
     FILES,
     FIRST_NAMES,
     GENDERS,
     LAST_NAMES,
-    MONTH_PLAN,
     NO,
-    OPEN_PLAN,
     REFERRALS_A_MONTH,
     REFERRALS_BUSY,
     SEED,
-    SEPTEMBER_BOUNDARY,
     SEPTEMBER_LEGACY,
     SOURCES,
     TEAMS,
     YES,
 )
-
-# --- the calendar, through the engine's tables ----------------------------------
-
-_CAL = get_calendar()
-
-
-def _wd_index(day: dt.date) -> int:
-    """Index (into the list of working days) of the last working day on or before ``day``."""
-    return int(_CAL.before[(day - _CAL.first).days + 1]) - 1
-
-
-def _wd(k: int) -> dt.date:
-    """The k-th working day of the calendar."""
-    return _CAL.first + dt.timedelta(days=int(_CAL.positions[k]))
-
-
-def _start_for(end: dt.date, elapsed: int) -> dt.date:
-    """The working-day start from which ``end`` is ``elapsed`` working days later."""
-    return _wd(_wd_index(end) - elapsed)
-
-
-def _working_days_in(month: str) -> list[dt.date]:
-    first = dt.date(int(month[:4]), int(month[5:]), 1)
-    nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    last = min(nxt - dt.timedelta(days=1), EXTRACT_DATE)
-    return [
-        first + dt.timedelta(days=i)
-        for i in range((last - first).days + 1)
-        if _CAL.is_working_day(first + dt.timedelta(days=i))
-    ]
-
-
-def _text(day: dt.date | None) -> str:
-    return "" if day is None else day.strftime("%d/%m/%Y")
-
-
-def _pick(rng: np.random.Generator, table: Sequence[tuple[str, float]]) -> str:
-    p = np.array([w for _, w in table], dtype=float)
-    return table[int(rng.choice(len(table), p=p / p.sum()))][0]
-
-
-# --- assessments ----------------------------------------------------------------
-
-
-def _elapsed(rng: np.random.Generator, kind: str) -> int:
-    if kind == "boundary":
-        return 45
-    if kind == "late":
-        return 46 + min(int(rng.geometric(1 / 9)) - 1, 40)
-    # In time under both countings: elapsed <= 44, so NETWORKDAYS <= 45.
-    if rng.random() < 0.7:
-        return int(rng.integers(25, 45))
-    return int(rng.integers(3, 25))
-
-
-def _plan_completed(rng: np.random.Generator) -> list[dict[str, Any]]:
-    """Completed assessments, month by month, with the kind of each (in/boundary/late)."""
-    quality = dict(zip(TEAMS, rng.uniform(0.65, 0.97, len(TEAMS)), strict=True))
-    volume = np.array([den for _, den, _ in SEPTEMBER_LEGACY], dtype=float) + 3.0
-    rows: list[dict[str, Any]] = []
-    for month, (completed, on_time) in MONTH_PLAN.items():
-        if month == DEMO_MONTH:
-            kinds: list[tuple[str, str]] = []
-            for team, den, num in SEPTEMBER_LEGACY:
-                b = SEPTEMBER_BOUNDARY.get(team, 0)
-                kinds += [(team, "in")] * num + [(team, "boundary")] * b
-                kinds += [(team, "late")] * (den - num - b)
-        else:
-            counts = rng.multinomial(completed, volume / volume.sum())
-            teams = [t for t, c in zip(TEAMS, counts, strict=True) for _ in range(c)]
-            odds = np.array([quality[t] / (1 - quality[t]) for t in teams])
-            chosen = set(rng.choice(completed, size=on_time, replace=False, p=odds / odds.sum()))
-            kinds = []
-            for i, team in enumerate(teams):
-                if i not in chosen:
-                    kinds.append((team, "late"))
-                else:  # ~9% of in-time completions land on the 45th day (DOMAIN.md: 41-45 band)
-                    kinds.append((team, "boundary" if rng.random() < 0.09 else "in"))
-        days = _working_days_in(month)
-        for team, kind in kinds:
-            end = days[int(rng.integers(len(days)))]
-            elapsed = _elapsed(rng, kind)
-            saturday = end + dt.timedelta(days=(5 - end.weekday()) % 7)
-            if (
-                month != DEMO_MONTH
-                and kind == "in"
-                and rng.random() < 0.02
-                and saturday.month == end.month
-                and saturday <= EXTRACT_DATE
-            ):
-                end = saturday  # a Saturday sign-off counts as the Friday before
-            start = _start_for(end, elapsed)
-            clock = ""
-            if rng.random() < 0.04:
-                clock = f" {int(rng.integers(8, 19)):02d}:{int(rng.integers(0, 60)):02d}"
-            rows.append(
-                {
-                    "team": team,
-                    "start": start,
-                    "end": end,
-                    "elapsed": elapsed,
-                    "kind": kind,
-                    "month": month,
-                    "clock": clock,
-                }
-            )
-    _check_completed(rows)
-    return rows
-
-
-def _check_completed(rows: list[dict[str, Any]]) -> None:
-    """Prove with the engine that every planted date means what it was planted to mean."""
-    starts = np.array([r["start"] for r in rows], dtype="datetime64[D]")
-    ends = np.array([r["end"] for r in rows], dtype="datetime64[D]")
-    elapsed = working_days_between(starts, ends)
-    corrected = np.asarray(in_time(starts, ends, counting="corrected"), dtype=bool)
-    legacy = np.asarray(in_time(starts, ends, counting="legacy"), dtype=bool)
-    due = deadline(starts, 45)
-    for i, r in enumerate(rows):
-        ok = elapsed[i] == r["elapsed"] and _CAL.is_working_day(r["start"])
-        ok &= corrected[i] == (r["kind"] != "late")
-        ok &= legacy[i] == (r["kind"] == "in")
-        if r["kind"] == "boundary":  # authorised on the deadline day itself
-            ok &= due[i] == np.datetime64(r["end"], "D")
-        if not ok:  # pragma: no cover - a bug in this module, not in the data
-            raise AssertionError(f"demo row planted wrongly: {r}")
-
-
-def _plan_open(rng: np.random.Generator) -> list[dict[str, Any]]:
-    """Open assessments at the extract date: overdue, due within 10 working days, not yet due."""
-    volume = np.array([den for _, den, _ in SEPTEMBER_LEGACY], dtype=float) + 3.0
-    rows = []
-    for status, count, (low, high) in OPEN_PLAN:
-        for _ in range(count):
-            team = TEAMS[int(rng.choice(len(TEAMS), p=volume / volume.sum()))]
-            start = _start_for(EXTRACT_DATE, int(rng.integers(low, high + 1)))
-            rows.append(
-                {
-                    "team": team,
-                    "start": start,
-                    "end": None,
-                    "kind": "open",
-                    "status": status,
-                    "month": "",
-                    "clock": "",
-                }
-            )
-    # The engine agrees with the plan (arrays: one call for all rows).
-    dues = deadline(np.array([r["start"] for r in rows], dtype="datetime64[D]"), 45)
-    soon = deadline(np.array([EXTRACT_DATE], dtype="datetime64[D]"), 10)[0]
-    today = np.datetime64(EXTRACT_DATE, "D")
-    for r, due in zip(rows, dues, strict=True):
-        status = "overdue" if due < today else "due soon" if due <= soon else "not yet due"
-        if status != r["status"] or r["start"] < dt.date(2024, 8, 1):  # pragma: no cover
-            raise AssertionError(f"open demo row planted wrongly: {r}")
-    return rows
-
-
-def _problem_rows(completed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows the validation must flag and keep out of every rate (text dates kept as text)."""
-
-    def row(team: str, start: str, end: str, why: str) -> dict[str, Any]:
-        return {
-            "team": team,
-            "start_text": start,
-            "end_text": end,
-            "kind": "problem",
-            "why": why,
-            "month": "",
-            "clock": "",
-        }
-
-    march = next(r for r in completed if r["month"] == "2024-03")
-    september = next(r for r in completed if r["month"] == DEMO_MONTH and r["kind"] == "in")
-    return [
-        dict(march, duplicate_of=id(march), kind="duplicate", why="exact duplicate"),
-        row("", "08/01/2024", "20/02/2024", "blank team"),
-        row("Jigsaw 1", "15/05/2024", "10/05/2024", "authorised before start"),
-        row("Family Help West 1", "04/03/2024", "31/04/2024", "unreadable date"),
-        row("Family Safeguarding East 2", "07/10/2024", "12/11/2024", "future date"),
-        dict(september, duplicate_of=id(september), kind="duplicate", why="exact duplicate"),
-        row("", "12/08/2024", "18/09/2024", "blank team"),
-        row("Family Help West 1 - CA", "23/09/2024", "16/09/2024", "authorised before start"),
-        row("Family Safeguarding West 1", "31/06/2024", "10/09/2024", "unreadable date"),
-    ]
-
-
-# --- children, referrals and re-referrals ---------------------------------------
 
 
 def _twelve_months_before(day: dt.date) -> dt.date:
@@ -268,9 +81,9 @@ def _referral_date(rng: np.random.Generator, start: dt.date) -> dt.date:
 
 
 def _build(rng: np.random.Generator) -> tuple[list[list[str]], list[list[str]]]:
-    completed = _plan_completed(rng)
-    opened = _plan_open(rng)
-    problems = _problem_rows(completed)
+    completed = plan_completed(rng)
+    opened = plan_open(rng)
+    problems = problem_rows(completed)
     assessments = completed + opened + [p for p in problems if p["kind"] == "problem"]
     volume = np.array([den for _, den, _ in SEPTEMBER_LEGACY], dtype=float) + 3.0
     workers = {
@@ -380,8 +193,8 @@ def _new_child(rng: np.random.Generator, team: str, first: dt.date, history: lis
     dob = first - dt.timedelta(days=int(age * 365.25 + rng.integers(1, 360)))
     return {
         "dob": dob,
-        "gender": _pick(rng, GENDERS),
-        "ethnicity": _pick(rng, ETHNICITIES),
+        "gender": pick(rng, GENDERS),
+        "ethnicity": pick(rng, ETHNICITIES),
         "disability": YES
         if (team.startswith("Jigsaw") and rng.random() < 0.7) or rng.random() < 0.06
         else NO,
@@ -409,15 +222,15 @@ def _assessment_rows(
     rows = []
     for a in assessments:
         c = a["child"]
-        start_text = a.get("start_text") or _text(a["start"])
+        start_text = a.get("start_text") or date_text(a["start"])
         end_text = a.get("end_text")
         if end_text is None:
-            end_text = _text(a["end"]) + (a["clock"] if a["end"] else "")
+            end_text = date_text(a["end"]) + (a["clock"] if a["end"] else "")
         start = _parse(start_text) or a["referral"]["date"]
         done = bool(end_text)
         values = {
             "child_id": c["id"], "gender": c["gender"], "ethnicity": c["ethnicity"],
-            "date_of_birth": _text(c["dob"]), "age": _age(c["dob"], start),
+            "date_of_birth": date_text(c["dob"]), "age": _age(c["dob"], start),
             "disability": c["disability"], "start": start_text,
             "child_seen": YES if (done or rng.random() < 0.8) else NO,
             "authorised": end_text,
@@ -444,8 +257,8 @@ def _referral_rows(
         recent = sum(1 for d in c["dates"] if back <= d <= day)  # this referral included
         values = {
             "child_id": c["id"], "gender": c["gender"], "ethnicity": c["ethnicity"],
-            "date_of_birth": _text(c["dob"]), "age": _age(c["dob"], day),
-            "referral_date": _text(day), "source": _pick(rng, SOURCES), "nfa": ref["nfa"],
+            "date_of_birth": date_text(c["dob"]), "age": _age(c["dob"], day),
+            "referral_date": date_text(day), "source": pick(rng, SOURCES), "nfa": ref["nfa"],
             "referrals_12m": str(recent), "team": ref["team"], "worker": ref["worker"],
         }  # fmt: skip
         rows.append([values[k] for k in schema.REFERRAL_HEADERS])
@@ -481,9 +294,6 @@ def _audit_rows(rng: np.random.Generator) -> list[list[str]]:
         }
         rows.append([values[k] for k in schema.AUDIT_HEADERS])
     return rows
-
-
-# --- writing --------------------------------------------------------------------
 
 
 def _csv_bytes(
