@@ -58,6 +58,8 @@ from xladdin.extracts.mapping import ColumnMapping
 from xladdin.extracts.spec import (
     HEADER_SCAN_ROWS,
     Progress,
+    RawTable,
+    Spec,
     header_score,
     make_spec,
     normalise_header,
@@ -110,76 +112,17 @@ def _read(
     path = Path(path)
     spec = make_spec(kind, mapping)
     name = path.name
-    if not path.exists():
-        raise ExtractError(f"{path}: file does not exist. Check the path and the file name.")
-    if path.is_dir():
-        raise ExtractError(f"{path}: is a folder, not an extract file. Choose the CSV or xlsx file.")
-    if path.stat().st_size == 0:
-        raise ExtractError(f"{name}: the file is empty (0 bytes). Re-run the extract.")
-    with path.open("rb") as f:
-        magic = f.read(4)
-    table = (
-        read_excel_table(path, spec, progress)
-        if magic in EXCEL_MAGIC
-        else read_csv_table(path, spec, progress)
-    )
-    body = table.body
-    # Blank lines (and rows of empty cells) are not data: drop them, keeping true row numbers.
-    filled = body.notna().any(axis=1).to_numpy()
-    if not filled.all():
-        body = body.loc[filled].reset_index(drop=True)
-    source_row = table.source_row[filled]
-    if len(body) == 0:
-        raise ExtractError(
-            f"{name}: has a header row (row {source_row_of_header(table)}) but no data rows. "
-            "Re-run the extract for the right period."
-        )
+    table = _raw_table(path, spec, progress)
+    body, source_row = _data_rows(table, name)
     if progress:
         progress(f"Read {len(body):,} rows; checking data quality")
     headers = {c: table.header_cells[p].strip() for c, p in table.positions.items()}
     label = {**spec.headers, **headers}
     if extract_date is None:
         extract_date = title_date(table.title_rows) or dt.date.today()
-    frame = pd.DataFrame(index=pd.RangeIndex(len(body)))
-    parts = []
-    for canon in spec.needed:
-        if canon not in body:
-            frame[canon] = (
-                pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-                if canon in spec.dates
-                else pd.Series(None, index=frame.index, dtype="str")
-            )
-            continue
-        if canon in spec.dates:
-            parsed, bad = parse_dates(body[canon], date_format=spec.date_format)
-            frame[canon] = parsed
-            if bad.any():
-                raw = body[canon][bad].astype(object).map(date_text).to_numpy(dtype=object)
-                tmp = pd.DataFrame({"source_row": source_row})
-                full = np.empty(len(body), dtype=object)
-                full[bad] = raw
-                parts.append(
-                    q.flag_rows(
-                        tmp,
-                        bad,
-                        file=name,
-                        column=label[canon],
-                        value=full,
-                        rule="date",
-                        problem=f"unreadable {label[canon]}",
-                        reason=f"{label[canon]} is not a date (expected a date such as "
-                        f"{dt.date(2024, 9, 25).strftime(spec.date_format)}). Kept out of the rate: "
-                        "correct it on the source system.",
-                    )
-                )
-        else:
-            frame[canon] = body[canon]
-    if "team" in frame and isinstance(frame["team"].dtype, pd.CategoricalDtype):
-        frame["team"] = _strip_categories(frame["team"])
-    frame["source_row"] = source_row
+    frame, date_rows = _frame(body, source_row, spec, name, label)
     # Unreadable dates first, so the checks do not report them again as blank or open.
     frame["problem"] = ""
-    date_rows = q.combine(parts)
     q.apply_problems(frame, date_rows)
     if kind == "assessments":
         found = q.check_assessments(frame, extract_date=extract_date, file=name, headers=label)
@@ -202,6 +145,79 @@ def _read(
         sha256=_sha256(path),
         extract_date=extract_date or dt.date.today(),
         headers=label,
+    )
+
+
+def _raw_table(path: Path, spec: Spec, progress: Progress | None) -> RawTable:
+    """The file's table as read (CSV or a spreadsheet, by its first bytes), or an ExtractError."""
+    if not path.exists():
+        raise ExtractError(f"{path}: file does not exist. Check the path and the file name.")
+    if path.is_dir():
+        raise ExtractError(f"{path}: is a folder, not an extract file. Choose the CSV or xlsx file.")
+    if path.stat().st_size == 0:
+        raise ExtractError(f"{path.name}: the file is empty (0 bytes). Re-run the extract.")
+    with path.open("rb") as f:
+        magic = f.read(4)
+    if magic in EXCEL_MAGIC:
+        return read_excel_table(path, spec, progress)
+    return read_csv_table(path, spec, progress)
+
+
+def _data_rows(table: RawTable, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The body without blank lines (rows of empty cells are not data), and the true row numbers."""
+    body = table.body
+    filled = body.notna().any(axis=1).to_numpy()
+    if not filled.all():
+        body = body.loc[filled].reset_index(drop=True)
+    if len(body) == 0:
+        raise ExtractError(
+            f"{name}: has a header row (row {source_row_of_header(table)}) but no data rows. "
+            "Re-run the extract for the right period."
+        )
+    return body, table.source_row[filled]
+
+
+def _frame(
+    body: pd.DataFrame, source_row: np.ndarray, spec: Spec, name: str, label: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The canonical frame (dates parsed, team names trimmed) and the quality rows of unreadable dates."""
+    frame = pd.DataFrame(index=pd.RangeIndex(len(body)))
+    parts = []
+    for canon in spec.needed:
+        if canon not in body:
+            frame[canon] = (
+                pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+                if canon in spec.dates
+                else pd.Series(None, index=frame.index, dtype="str")
+            )
+        elif canon in spec.dates:
+            frame[canon], bad = parse_dates(body[canon], date_format=spec.date_format)
+            if bad.any():
+                parts.append(_unreadable_dates(body[canon], bad, source_row, spec, name, label[canon]))
+        else:
+            frame[canon] = body[canon]
+    if "team" in frame and isinstance(frame["team"].dtype, pd.CategoricalDtype):
+        frame["team"] = _strip_categories(frame["team"])
+    frame["source_row"] = source_row
+    return frame, q.combine(parts)
+
+
+def _unreadable_dates(
+    values: pd.Series, bad: np.ndarray, source_row: np.ndarray, spec: Spec, name: str, column: str
+) -> pd.DataFrame:
+    full = np.empty(len(values), dtype=object)
+    full[bad] = values[bad].astype(object).map(date_text).to_numpy(dtype=object)
+    return q.flag_rows(
+        pd.DataFrame({"source_row": source_row}),
+        bad,
+        file=name,
+        column=column,
+        value=full,
+        rule="date",
+        problem=f"unreadable {column}",
+        reason=f"{column} is not a date (expected a date such as "
+        f"{dt.date(2024, 9, 25).strftime(spec.date_format)}). Kept out of the rate: "
+        "correct it on the source system.",
     )
 
 
