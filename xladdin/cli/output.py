@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ def format_table(table: pd.DataFrame, fmt: str, kind: str) -> str:
     Percent has one decimal place and is blank when nothing was counted.
     """
     count, hits = COUNT_COLUMNS[kind]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "team": str(r.team),
             count: int(getattr(r, count)),

@@ -149,7 +149,7 @@ def check_completed(rows: list[dict[str, Any]]) -> None:
 def plan_open(rng: np.random.Generator) -> list[dict[str, Any]]:
     """Open assessments at the extract date: overdue, due within 10 working days, not yet due."""
     volume = np.array([den for _, den, _ in SEPTEMBER_LEGACY], dtype=float) + 3.0
-    rows = []
+    rows: list[dict[str, Any]] = []
     for status, count, (low, high) in OPEN_PLAN:
         for _ in range(count):
             team = TEAMS[int(rng.choice(len(TEAMS), p=volume / volume.sum()))]

@@ -173,7 +173,7 @@ def table(
         if rag_col is not None:
             rag = str(row[rag_col] or "").lower()
             if rag in ("green", "amber", "red"):
-                for col in {rag_col, pct_col} - {None}:
+                for col in (c for c in (rag_col, pct_col) if c is not None):
                     cell = ws.cell(row=r, column=col + 1)
                     style = look.styles["rag_" + rag]
                     cell.fill = copy(style["fill"])

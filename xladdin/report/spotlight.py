@@ -55,7 +55,7 @@ SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
 #: Names (on the Spotlight sheet) of the tables the export may suppress, and their columns:
 #: count columns, then (rate column, count columns it is built on).
-SUPPRESSIBLE = {
+SUPPRESSIBLE: dict[str, dict[str, Any]] = {
     "spot_team_table": {"counts": (1, 2, 5), "rates": {3: (1, 2), 4: (1, 2), 6: (1, 5), 7: (1, 2)}},
     "spot_trend": {"counts": (1, 2), "rates": {3: (1, 2)}},
     "spot_audit": {"counts": (1, 2), "rates": {3: (1, 2)}},
@@ -272,7 +272,7 @@ def _assessment_section(sheet: _Sheet) -> None:
     page.gap(10)
     team_rows = sheet.team_rows
     total = team_rows[-1] if team_rows else None
-    differs = bool(total) and total[2] != total[5]
+    differs = total is not None and total[2] != total[5]
     other_name = "Legacy" if s.counting == "corrected" else "Corrected"
     header, rows, fmts = _team_table(team_rows, differs, other_name)
     first, last = table(page, header, rows, fmts, rag_col=4, pct_col=3)
@@ -354,7 +354,10 @@ def _bar_section(sheet: _Sheet) -> None:
 def _first_row(wb: Any, name: str) -> int:
     """The first row of a spotlight table's defined name (``'Spotlight'!$A$12:$H$35`` -> 12)."""
     ref = wb.defined_names[name].attr_text.split("!")[1]
-    return int(re.match(r"\$?[A-Z]+\$?(\d+)", ref).group(1))
+    found = re.match(r"\$?[A-Z]+\$?(\d+)", ref)
+    if found is None:  # pragma: no cover - the name was written a few lines above
+        raise WorkbookError(f"The spotlight's name {name} points at {ref!r}, not a cell range.")
+    return int(found.group(1))
 
 
 def _trend_section(sheet: _Sheet) -> None:

@@ -33,6 +33,7 @@ from xladdin.core.audit import audit_summary
 from xladdin.core.calendar import WorkingCalendar
 from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
+from xladdin.core.workdays import Counting
 from xladdin.workbook.settings import Settings
 
 PCT = "0.0%"
@@ -321,7 +322,7 @@ def _timeliness_tables(
 ) -> dict[str, Table]:
     """The team table (this month, the other counting, last month), its title, the trend and the sentence."""
     counting = settings.counting
-    other_counting = "legacy" if counting == "corrected" else "corrected"
+    other_counting: Counting = "legacy" if counting == "corrected" else "corrected"
     common: dict[str, Any] = {
         "clock": settings.clock,
         "referrals": refs,

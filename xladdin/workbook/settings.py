@@ -13,10 +13,14 @@ accepted as text or as a date; the cell is formatted as text to avoid it.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xladdin.core.month import Month, MonthError
 from xladdin.errors import WorkbookError
+
+if TYPE_CHECKING:  # the literal types only: importing the measures would import pandas
+    from xladdin.core.measures import Clock
+    from xladdin.core.workdays import Counting
 
 SETTINGS_SHEET = "Settings"
 
@@ -82,8 +86,8 @@ class Settings:
     month: Month | None = None
     target: float = 81.0
     amber_margin: float = 5.0
-    counting: str = "corrected"
-    clock: str = "start"
+    counting: Counting = "corrected"
+    clock: Clock = "start"
     days: int = 45
     due_within: int = 10
     region: str = "ENG"
