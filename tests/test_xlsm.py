@@ -144,7 +144,7 @@ def test_ribbon_survives_openpyxl_round_trip_after_reinject(built, tmp_path):
     wb = openpyxl.load_workbook(path, keep_vba=True)
     wb["Settings"]["H1"] = "touched"
     wb.save(path)
-    # The pitfall (FINDINGS.md): openpyxl keeps the part but drops the relationship.
+    # The pitfall (openpyxl 3.1): it keeps the part but drops the relationship.
     assert ribbon_target(path) is None
     reinject_ribbon(path)
     reinject_ribbon(path)  # idempotent
@@ -305,3 +305,21 @@ def test_a_headless_refresh_of_the_xlsm_keeps_macros_ribbon_and_conf(built, tmp_
     assert _modules_in(path)["Performance"] == vba_sources()["Performance"].replace("\n", "\r\n")
     wb = openpyxl.load_workbook(path, keep_vba=True)
     assert wb["xlwings.conf"]["B1"].value == "xladdin.excel.udfs"
+
+
+def test_build_workbook_no_vba_on_the_command_line(tmp_path, capsys):
+    from xladdin import cli
+
+    out = tmp_path / "plain" / "performance.xlsm"
+    assert cli.main(["build-workbook", "--out", str(out), "--no-vba"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Macro-enabled workbook with the Performance ribbon: {out}" in printed
+    assert f"{out.parent / 'Performance.bas'}, {out.parent / 'xlwings_udfs.bas'}" in printed
+    assert "'If the workbook will not enable'" in printed
+    with zipfile.ZipFile(out) as z:
+        assert VBA_PART not in z.namelist()
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        "Performance.bas",
+        "performance.xlsm",
+        "xlwings_udfs.bas",
+    ]
