@@ -304,3 +304,20 @@ def test_the_addin_is_reached_by_name_only():
 def test_the_by_name_check_catches_a_direct_call():
     text = 'Sub Go()\n    RunPython "import x"\n    x = XLPy.Str(1)\nEnd Sub\n'
     assert addin_names_called_directly(text, declared_names(text)) == {"RunPython", "XLPy"}
+
+
+def test_every_python_command_in_the_vba_names_a_real_ribbon_function():
+    from xladdin.excel import ribbon
+
+    text = vba_sources()["Performance"]
+    calls = re.findall(r'import xladdin\.excel\.ribbon as r; r\.(\w+)\(([^)"]*)', text)
+    assert {name for name, _ in calls} == {
+        "refresh",
+        "build_spotlight",
+        "export_for_leadership",
+        "check_setup",
+    }
+    for name, args in calls:
+        parameters = inspect.signature(getattr(ribbon, name)).parameters
+        for keyword in re.findall(r"(\w+)=", args):
+            assert parameters[keyword].kind == inspect.Parameter.KEYWORD_ONLY, (name, keyword)
