@@ -1,7 +1,7 @@
 """WORKDAYS45, WORKDAYSBETWEEN, WORKDAYSDUE called as plain Python (xlwings' decorators are no-ops here).
 
-Hand-checked dates come from DOMAIN.md's worked example (start Mon 22/07/2024,
-bank holiday Mon 26/08/2024, deadline Tue 24/09/2024) and FINDINGS.md (Sat
+Hand-checked dates come from the README's worked example (start Mon 22/07/2024,
+bank holiday Mon 26/08/2024, deadline Tue 24/09/2024) and Excel's WORKDAY (Sat
 06/01/2024 + 45 working days is Fri 08/03/2024). Serial numbers: Excel shows
 45495 as 22/07/2024 (1900 system; 45292 is 01/01/2024, +203 days) and 44033 in the
 1904 system (1462 days less).
@@ -93,7 +93,7 @@ def test_worked_example_from_domain():
     assert WORKDAYS45(start, D(2024, 9, 24)) is True  # the 45th working day is in time
     assert WORKDAYS45(start, D(2024, 9, 25)) is False
     assert WORKDAYSDUE(D(2024, 7, 20)) == dt.date(2024, 9, 23)  # Saturday start
-    assert WORKDAYSDUE(D(2024, 1, 6)) == dt.date(2024, 3, 8)  # FINDINGS.md
+    assert WORKDAYSDUE(D(2024, 1, 6)) == dt.date(2024, 3, 8)  # WORKDAY(06/01/2024, 45)
     assert WORKDAYSBETWEEN(start, start) == 0
 
 
@@ -104,18 +104,27 @@ def test_serial_numbers_and_text_give_the_same_answers_as_dates():
     assert WORKDAYSDUE(45495.0, 10) == dt.date(2024, 8, 5)
 
 
-def test_the_1904_system_is_read_from_the_calling_workbook():
-    class Api:  # the COM Workbook's Date1904 property, reached as caller.sheet.book.api
-        Date1904 = True
-
-    class Caller:
-        class sheet:
-            class book:
-                api = Api
-
-    assert WORKDAYSDUE(44033.0, caller=Caller) == dt.date(2024, 9, 24)
+def test_the_date_system_is_an_argument_1900_by_default():
+    # 44033 is 22/07/2024 in the 1904 system (1462 days less than in the 1900 system).
+    assert WORKDAYSDUE(44033.0, date1904=True) == dt.date(2024, 9, 24)
+    assert WORKDAYSBETWEEN(44033.0, 44097.0, date1904=True) == 45
+    assert WORKDAYS45(44033.0, 44097.0, date1904=True) is True
     # The same number in the 1900 system is Tue 21/07/2020; +45 with the 31/08/2020 bank holiday.
     assert WORKDAYSDUE(44033.0) == dt.date(2020, 9, 23)
+    assert WORKDAYSDUE(44033.0, 45, None, False) == dt.date(2020, 9, 23)
+    # Closure days given as serials follow the same system.
+    assert WORKDAYSDUE(44033.0, 45, [[44076.0]], True) == dt.date(2024, 9, 25)  # 03/09/2024 closed
+    # A date cell is a date whatever the system: Excel has already converted it.
+    assert WORKDAYSDUE(D(2024, 7, 22), date1904=True) == dt.date(2024, 9, 24)
+
+
+def test_no_caller_argument_and_no_vba_reserved_parameter_names():
+    # xlwings' special "caller" needs pywin32's generated COM cache (it can fail on a locked-down PC).
+    for f in (WORKDAYS45, WORKDAYSBETWEEN, WORKDAYSDUE):
+        names = list(inspect.signature(f).parameters)
+        assert "caller" not in names
+        assert names[0] == "start_date" and names[-1] == "date1904"
+    assert list(inspect.signature(WORKDAYS45).parameters)[:2] == ["start_date", "end_date"]
 
 
 def test_2d_ranges_keep_their_shape_and_a_single_end_broadcasts():
@@ -255,6 +264,6 @@ def test_against_libreoffice_networkdays_and_workday(tmp_path):
 
     assert between == lo["elapsed"].tolist()  # NETWORKDAYS(start+1, end, H); all ends > starts
     assert due == lo["workday45"].tolist()  # WORKDAY(start, 45, H)
-    # DOMAIN.md: in time <=> end < WORKDAY(start, 46, H).
+    # The counting rule: in time <=> end < WORKDAY(start, 46, H).
     assert ok == [e < d46 for (_, e), d46 in zip(pairs, lo["workday46"], strict=True)]
     assert sum(ok) not in (0, len(ok))  # the sample has both answers

@@ -84,7 +84,7 @@ def test_a_missing_attribute_line_is_added(tmp_path):
     assert got["Tiny"] == 'Attribute VB_Name = "Tiny"\r\nSub Hello()\r\nEnd Sub\r\n'
 
 
-def test_references_office_for_iribboncontrol_and_the_xlwings_addin(tmp_path):
+def test_references_office_for_iribboncontrol_and_not_the_xlwings_addin(tmp_path):
     path = tmp_path / "vbaProject.bin"
     path.write_bytes(build_vba_project(vba_sources()))
     with olefile.OleFileIO(str(path)) as ole:
@@ -92,16 +92,42 @@ def test_references_office_for_iribboncontrol_and_the_xlwings_addin(tmp_path):
     # REFERENCEREGISTERED libid for MSO.DLL (Office 16.0 Object Library), MS-OVBA 2.3.4.2.2.5.
     assert b"{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in dir_stream
     assert b"stdole2.tlb" in dir_stream
-    # REFERENCEPROJECT (2.3.4.2.2.6) to the xlwings add-in, laid out as in xlwings' own
-    # quickstart.xlsm: name record, then 0x000E, size, absolute and relative libids, version.
-    at = dir_stream.index(b"x\x00l\x00w\x00i\x00n\x00g\x00s\x00") + 14
-    record_id, size, abs_len = struct.unpack_from("<HII", dir_stream, at)
-    absolute = dir_stream[at + 10 : at + 10 + abs_len]
-    (rel_len,) = struct.unpack_from("<I", dir_stream, at + 10 + abs_len)
-    relative = dir_stream[at + 14 + abs_len : at + 14 + abs_len + rel_len]
-    assert (record_id, size) == (0x000E, 4 + abs_len + 4 + rel_len + 6)
-    assert absolute.endswith(b"\\xlwings.xlam") and relative == rb"*\Cxlwings.xlam"
-    assert dir_stream.index(b"MSO.DLL") < at  # Office before the add-in (name lookup order)
+    # Registered references only (libid "*\\G{guid}..."): no REFERENCEPROJECT (2.3.4.2.2.6, libid
+    # "*\\C<path>") to the xlwings add-in. With one, a PC without the add-in marks it MISSING
+    # and nothing compiles: "Can't find project or library" instead of Performance.bas's message.
+    assert dir_stream.count(b"*\\G{") == 2  # stdole and Office
+    assert b"*\\C" not in dir_stream and b"xlwings.xlam" not in dir_stream
+    assert not _has_project_reference(dir_stream)
+
+
+def _has_project_reference(dir_stream: bytes) -> bool:
+    """A REFERENCEPROJECT record (id 0x000E) right after a REFERENCENAME record (MS-OVBA 2.3.4.2.2)."""
+    at = 0
+    while (at := dir_stream.find(b"\x16\x00", at)) >= 0:  # REFERENCENAME id 0x0016
+        try:
+            (size,) = struct.unpack_from("<I", dir_stream, at + 2)
+            unicode_at = at + 6 + size  # then 0x003E, size, the name in UTF-16
+            (ident, usize) = struct.unpack_from("<HI", dir_stream, unicode_at)
+            if ident == 0x003E:
+                (record,) = struct.unpack_from("<H", dir_stream, unicode_at + 6 + usize)
+                if record == 0x000E:
+                    return True
+        except struct.error:
+            pass
+        at += 2
+    return False
+
+
+def test_the_project_reference_check_catches_one():
+    # A REFERENCENAME "xlwings" followed by a REFERENCEPROJECT, as the earlier builds wrote it.
+    name = b"xlwings"
+    record = (
+        struct.pack("<HI", 0x0016, len(name)) + name
+        + struct.pack("<HI", 0x003E, 2 * len(name)) + name.decode().encode("utf-16-le")
+        + struct.pack("<HII", 0x000E, 30, 20) + b"*\\CC:\\x\\xlwings.xlam"
+    )  # fmt: skip
+    assert _has_project_reference(b"\x00" * 8 + record)
+    assert not _has_project_reference(record.replace(b"\x0e\x00\x1e", b"\x0d\x00\x1e"))
 
 
 def test_build_is_reproducible_and_leaves_random_state_alone():

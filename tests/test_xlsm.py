@@ -23,7 +23,9 @@ import pytest
 
 from oracle import soffice_path
 from xladdin.errors import WorkbookError
-from xladdin.excel.xlsm import CUSTOM_UI, build_workbook, vba_sources
+from xladdin.excel.udf_vba import udf_module_text
+from xladdin.excel.vbaproject import normalise_source
+from xladdin.excel.xlsm import CUSTOM_UI, build_workbook, vba_modules, vba_sources, write_bas_files
 from xladdin.workbook.package import CUSTOM_UI_PART, VBA_PART, reinject_ribbon, ribbon_target
 from xladdin.workbook.safe_save import save_atomically
 
@@ -75,10 +77,14 @@ def test_build_is_byte_identical(built, tmp_path):
 
 def test_olevba_reads_back_every_module_from_the_xlsm(built):
     got = _modules_in(built)
-    sources = vba_sources()
-    assert set(sources) == {"Performance"}
-    for name, text in sources.items():
-        assert got[name] == text.replace("\n", "\r\n")
+    assert set(vba_sources()) == {"Performance"}
+    modules = vba_modules()
+    # The worksheet functions' wrappers are embedded: no Import Functions, no "Trust access to
+    # the VBA project object model".
+    assert modules["xlwings_udfs"] == udf_module_text()
+    assert set(got) == {"ThisWorkbook", "Performance", "xlwings_udfs"}
+    for name, text in modules.items():
+        assert got[name] == normalise_source(name, text)
 
 
 def test_package_parts_and_types(built):
@@ -128,7 +134,7 @@ def test_every_onaction_has_a_ribbon_sub_and_the_ribbon_uses_known_controls():
         assert all(len(button.get(a, "")) <= 1024 for a in ("label", "screentip", "supertip"))
     actions = {e.get("onAction") for e in elements if e.get("onAction")}
     subs = {name for text in vba_sources().values() for name in RIBBON_SUB.findall(text)}
-    assert actions == {"Refresh", "BuildSpotlight", "ExportForLeadership", "ImportFunctions"}
+    assert actions == {"Refresh", "BuildSpotlight", "ExportForLeadership", "CheckSetup"}
     assert actions <= subs
 
 
@@ -138,7 +144,7 @@ def test_ribbon_survives_openpyxl_round_trip_after_reinject(built, tmp_path):
     wb = openpyxl.load_workbook(path, keep_vba=True)
     wb["Settings"]["H1"] = "touched"
     wb.save(path)
-    # The pitfall (FINDINGS.md): openpyxl keeps the part but drops the relationship.
+    # The pitfall (openpyxl 3.1): it keeps the part but drops the relationship.
     assert ribbon_target(path) is None
     reinject_ribbon(path)
     reinject_ribbon(path)  # idempotent
@@ -168,7 +174,7 @@ def test_build_from_a_given_base_workbook(tmp_path):
     back = openpyxl.load_workbook(out, keep_vba=True)
     assert back.sheetnames == ["Mine", "xlwings.conf"]
     assert back["Mine"]["A1"].value == 42
-    assert set(_modules_in(out)) == {"ThisWorkbook", "Performance"}
+    assert set(_modules_in(out)) == {"ThisWorkbook", "Performance", "xlwings_udfs"}
 
 
 def test_errors_are_named(tmp_path):
@@ -200,8 +206,84 @@ def test_libreoffice_opens_the_xlsm_and_imports_the_vba_module(built, tmp_path):
         basic = z.read("Basic/VBAProject/Performance.xml").decode()
     assert 'table:name="Settings"' in content
     assert "Option VBASupport 1" in basic
-    for sub in ("Refresh", "BuildSpotlight", "ExportForLeadership", "ImportFunctions"):
+    for sub in ("Refresh", "BuildSpotlight", "ExportForLeadership", "CheckSetup"):
         assert f"Sub {sub}(control As IRibbonControl)" in basic
+    udfs = z_read(ods, "Basic/VBAProject/xlwings_udfs.xml")
+    assert "Function WORKDAYS45(start_date, end_date, Optional closures)" in udfs
+
+
+def z_read(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode()
+
+
+def test_build_into_a_folder_that_does_not_exist_yet(tmp_path):
+    out = build_workbook(tmp_path / "new" / "workbooks" / "performance.xlsm")
+    assert out.is_file()
+
+
+# --------------------------------------------------------------------------- --no-vba
+
+
+@pytest.fixture(scope="module")
+def no_vba(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("novba")
+    out = build_workbook(folder / "performance.xlsm", vba=False)
+    write_bas_files(folder)
+    return out
+
+
+def test_no_vba_package_names_no_vba_part(no_vba, built):
+    with zipfile.ZipFile(no_vba) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+        rels = {n: z.read(n).decode() for n in names if n.endswith(".rels")}
+        assert z.read(CUSTOM_UI_PART) == CUSTOM_UI.read_bytes()
+    assert VBA_PART not in names and not any("vbaProject" in n for n in names)
+    assert "vbaProject" not in types and "ms-office.vbaProject" not in types
+    assert all("vbaProject" not in text for text in rels.values())
+    # Still a macro-enabled workbook (Excel refuses an .xlsm whose workbook part is typed .xlsx).
+    assert (
+        'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"'
+        in types
+    )
+    assert ribbon_target(no_vba) == CUSTOM_UI_PART
+    # The same workbook otherwise: every part but the VBA ones is byte-identical.
+    with zipfile.ZipFile(built) as a, zipfile.ZipFile(no_vba) as b:
+        same = set(b.namelist()) - {"[Content_Types].xml", "xl/_rels/workbook.xml.rels"}
+        assert set(a.namelist()) - same == {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", VBA_PART}
+        assert all(a.read(n) == b.read(n) for n in same)
+    assert openpyxl.load_workbook(no_vba)["xlwings.conf"]["B1"].value == "xladdin.excel.udfs"
+
+
+def test_no_vba_writes_the_modules_to_import_beside_it(no_vba):
+    for name, text in vba_modules().items():
+        raw = (no_vba.parent / f"{name}.bas").read_bytes()
+        # What the VBA editor's File > Import File reads: the name line first, Windows-1252, CRLF.
+        assert raw.startswith(f'Attribute VB_Name = "{name}"\r\n'.encode())
+        assert raw.decode("cp1252") == normalise_source(name, text)
+        assert b"\n" not in raw.replace(b"\r\n", b"")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_the_no_vba_package(no_vba, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [soffice_path(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", "ods", "--outdir", str(out), str(no_vba)],
+        check=False, capture_output=True, text=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)),
+    )  # fmt: skip
+    ods = out / "performance.ods"
+    assert done.returncode == 0 and ods.exists(), done.stderr
+    content = z_read(ods, "content.xml")
+    for sheet in ("Settings", "Team table", "About"):
+        assert f'table:name="{sheet}"' in content
+    with zipfile.ZipFile(ods) as z:
+        assert not any(
+            n.startswith("Basic/VBAProject/") and n.endswith(".xml") and "Performance" in n
+            for n in z.namelist()
+        )
 
 
 def test_a_headless_refresh_of_the_xlsm_keeps_macros_ribbon_and_conf(built, tmp_path):
@@ -223,3 +305,21 @@ def test_a_headless_refresh_of_the_xlsm_keeps_macros_ribbon_and_conf(built, tmp_
     assert _modules_in(path)["Performance"] == vba_sources()["Performance"].replace("\n", "\r\n")
     wb = openpyxl.load_workbook(path, keep_vba=True)
     assert wb["xlwings.conf"]["B1"].value == "xladdin.excel.udfs"
+
+
+def test_build_workbook_no_vba_on_the_command_line(tmp_path, capsys):
+    from xladdin import cli
+
+    out = tmp_path / "plain" / "performance.xlsm"
+    assert cli.main(["build-workbook", "--out", str(out), "--no-vba"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Macro-enabled workbook with the Performance ribbon: {out}" in printed
+    assert f"{out.parent / 'Performance.bas'}, {out.parent / 'xlwings_udfs.bas'}" in printed
+    assert "'If the workbook will not enable'" in printed
+    with zipfile.ZipFile(out) as z:
+        assert VBA_PART not in z.namelist()
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        "Performance.bas",
+        "performance.xlsm",
+        "xlwings_udfs.bas",
+    ]

@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 
 from xladdin import __version__
-from xladdin.core.month import Month
 from xladdin.errors import XladdinError
 
 #: Bank-holiday regions (the three-letter codes of ``xladdin.core.calendar.REGIONS``).
@@ -121,7 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-workbook", help="build workbooks/performance.xlsm from the text sources")
     p.add_argument("--out", default="workbooks/performance.xlsm", metavar="FILE.xlsm")
     p.add_argument("--base", metavar="FILE.xlsx", help="start from this workbook (default: a new one)")
+    p.add_argument(
+        "--no-vba",
+        dest="vba",
+        action="store_false",
+        help="no VBA project inside: write the modules as .bas files beside it, to import in Excel",
+    )
     p.set_defaults(func="books:cmd_build_workbook")
+
+    p = sub.add_parser("doctor", help="check the set-up: Python, xlwings, a workbook's Settings and extracts")
+    p.add_argument(
+        "workbook", nargs="?", metavar="WORKBOOK", help="performance workbook whose Settings to check"
+    )
+    p.set_defaults(func="doctor:cmd_doctor")
 
     p = sub.add_parser("demo", help="build everything from the built-in demo data")
     p.add_argument("--out", default="demo-output", metavar="DIR", help="default: ./demo-output")
@@ -135,7 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     module, name = args.func.split(":")
     try:
         if getattr(args, "month", None) is not None:
-            # The edge: the month is parsed here, once, and passed on as a Month.
+            # The edge: the month is parsed here, once, and passed on as a Month. Imported here:
+            # xladdin.core imports pandas, which `xladdin doctor` must not wait for.
+            from xladdin.core.month import Month
+
             args.month = Month.parse(args.month)
         command = getattr(importlib.import_module(f"xladdin.cli.{module}"), name)
         return int(command(args) or 0)

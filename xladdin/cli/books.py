@@ -69,10 +69,16 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
 
 
 def cmd_build_workbook(args: argparse.Namespace) -> int:
-    from xladdin.excel.xlsm import build_workbook
+    from xladdin.excel.xlsm import build_workbook, write_bas_files
 
-    out = build_workbook(Path(args.out), args.base)
+    out = build_workbook(Path(args.out), args.base, vba=args.vba)
     sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
+    if not args.vba:
+        modules = write_bas_files(out.parent)
+        sys.stdout.write(
+            f"It holds no macros yet. Import these modules in Excel (docs/excel-acceptance.md, "
+            f"'If the workbook will not enable'): {', '.join(str(m) for m in modules)}\n"
+        )
     return 0
 
 

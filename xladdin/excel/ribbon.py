@@ -1,4 +1,4 @@
-"""The Performance ribbon's buttons: Refresh, Build spotlight, Export for leadership.
+"""The Performance ribbon's buttons: Refresh, Build spotlight, Export for leadership, Check set-up.
 
 Each button's VBA callback (``vba/Performance.bas``) runs, through xlwings'
 RunPython, ``import xladdin.excel.ribbon as r; r.refresh()`` (or
@@ -31,7 +31,7 @@ from typing import Any
 import xlwings as xw
 
 from xladdin.errors import XladdinError
-from xladdin.excel import live
+from xladdin.excel import doctor, live
 from xladdin.report import beside as reports
 
 TITLE = "xladdin"
@@ -40,6 +40,7 @@ LEFT_AS_IT_WAS = {
     "Refresh": "The workbook's tables are as they were before Refresh.",
     "Build spotlight": "No spotlight file was written.",
     "Export for leadership": "No export file was written.",
+    "Check set-up": "Nothing was changed.",
 }
 #: Where unexpected failures are written, traceback included (the message box names it).
 LOG_FILE = Path(tempfile.gettempdir()) / "xladdin-errors.log"
@@ -69,6 +70,27 @@ def export_for_leadership(book: Any = None) -> Any:
         "Export for leadership",
         lambda say: _open(book, reports.leadership_beside(_saved(book, say), progress=say).xlsx),
     )
+
+
+def check_setup(book: Any = None, *, date1904: bool = False) -> list[doctor.Check]:
+    """Check set-up button: ONE message box with a line per check (the checks of ``xladdin doctor``).
+
+    VBA calls this only once it has reached the xlwings add-in and found Python, and
+    passes the workbook's date system (``ThisWorkbook.Date1904``), which Python could
+    only read through pywin32's COM cache.
+    """
+    book = book or xw.Book.caller()
+
+    def work(say: Callable[[str], None]) -> list[doctor.Check]:
+        say("checking")
+        checks = doctor.run_checks(
+            Path(book.fullname), settings=lambda: live.read_settings(book), addin=True, date1904=date1904
+        )
+        mode = "critical" if doctor.needs_fixing(checks) else "info"
+        book.app.alert(doctor.report(checks), title=TITLE + ": Check set-up", mode=mode)
+        return checks
+
+    return _run(book, "Check set-up", work)
 
 
 def _saved(book: Any, say: Callable[[str], None]) -> Path:

@@ -3,7 +3,7 @@
 The convention that causes mistakes: the start day is day 0. A completion on
 the 45th working day after the start is 45 elapsed and IN TIME; Excel's
 ``NETWORKDAYS(start, end)`` counts the start day too and calls it late
-(DOMAIN.md, "the seed's bug").
+(the seed report's bug; README, "The counting rules").
 
 Each function takes a cell or a whole range and answers a same-shaped range
 in ONE call of the vectorised engine (``xladdin.core.workdays.timeliness``),
@@ -20,9 +20,20 @@ A bad cell gives a short text for that cell only:
 ``#SIZE?``            start and end ranges have different shapes
 ====================  =====================================================
 
-On Windows, xlwings registers these with Excel (``UDF_MODULES`` in the
-``xlwings.conf`` sheet, then "Import Functions"). On other systems the
-decorators do nothing and these are plain Python functions (FINDINGS.md).
+Parameter names reach VBA unchanged (xlwings writes one VBA wrapper per
+function, :mod:`xladdin.excel.udf_vba`), so none may be a VBA reserved word:
+``start_date``/``end_date``, never ``start``/``end`` (``End`` is reserved).
+
+The 1900 or 1904 date system (it matters only for serial numbers; a date cell
+arrives as a date) is the ``date1904`` argument: the VBA wrapper passes the
+workbook's own setting, ``ThisWorkbook.Date1904``; called from Python it is
+False (1900) unless given. No ``caller`` argument: it needs pywin32's generated
+COM cache, which may be missing on a locked-down PC.
+
+On Windows, the wrappers are embedded in ``performance.xlsm`` when it is built
+and the xlwings add-in runs these functions (``UDF Modules`` in the
+``xlwings.conf`` sheet). On other systems the decorators do nothing and these
+are plain Python functions.
 """
 
 from __future__ import annotations
@@ -39,6 +50,8 @@ from xladdin.excel.convert import BAD, BLANK, OK, as_2d, to_dates
 _CATEGORY = "xladdin working days"
 _MAX_DAYS = 1000
 _CLOSURES_DOC = "Optional: extra closure days, e.g. the name closures (Holidays sheet)."
+#: VBA passes the workbook's date system in this argument; it is not one the officer types.
+_DATE_SYSTEM = "ThisWorkbook.Date1904"
 
 
 # err_to_str: xlwings otherwise passes an error cell (#N/A) as None, i.e. blank, which
@@ -50,46 +63,49 @@ _CLOSURES_DOC = "Optional: extra closure days, e.g. the name closures (Holidays 
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
-@xw.arg("end", ndim=2, err_to_str=True, doc="Completion date(s). Blank means still open.")
+@xw.arg("start_date", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end_date", ndim=2, err_to_str=True, doc="Completion date(s). Blank means still open.")
 @xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
-def WORKDAYS45(start, end, closures=None, caller=None):
-    """TRUE if completed within 45 working days, FALSE if late, empty if end is blank.
+@xw.arg("date1904", vba=_DATE_SYSTEM)
+def WORKDAYS45(start_date, end_date, closures=None, date1904=False):
+    """TRUE if completed within 45 working days, FALSE if late, empty if end_date is blank.
 
     The start day is day 0, so completion ON the 45th working day is in time.
     Weekends and England & Wales bank holidays never count.
     """
-    return _pairs(start, end, closures, caller, result="in_time")
+    return _pairs(start_date, end_date, closures, bool(date1904), result="in_time")
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
-@xw.arg("end", ndim=2, err_to_str=True, doc="End date(s). Blank means still open (empty result).")
+@xw.arg("start_date", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("end_date", ndim=2, err_to_str=True, doc="End date(s). Blank means still open (empty result).")
 @xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
-def WORKDAYSBETWEEN(start, end, closures=None, caller=None):
-    """Working days from start to end, the start day being day 0 (same day = 0).
+@xw.arg("date1904", vba=_DATE_SYSTEM)
+def WORKDAYSBETWEEN(start_date, end_date, closures=None, date1904=False):
+    """Working days from start_date to end_date, the start day being day 0 (same day = 0).
 
     Equals NETWORKDAYS(start+1, end, holidays). Weekends and England & Wales
     bank holidays never count.
     """
-    return _pairs(start, end, closures, caller, result="elapsed")
+    return _pairs(start_date, end_date, closures, bool(date1904), result="elapsed")
 
 
 @xw.func(category=_CATEGORY)
-@xw.arg("start", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
+@xw.arg("start_date", ndim=2, err_to_str=True, doc="Start date(s): dates, a range, or dd/mm/yyyy text.")
 @xw.arg("days", doc="Optional: working days allowed (45 if left out).")
 @xw.arg("closures", ndim=2, err_to_str=True, doc=_CLOSURES_DOC)
-def WORKDAYSDUE(start, days=45, closures=None, caller=None):
-    """Deadline: the 45th working day after start (format as a date); same as WORKDAY.
+@xw.arg("date1904", vba=_DATE_SYSTEM)
+def WORKDAYSDUE(start_date, days=45, closures=None, date1904=False):
+    """Deadline: the 45th working day after start_date (format as a date); same as WORKDAY.
 
     Completion on this day is in time. Weekends and England & Wales bank
     holidays never count.
     """
-    s, s_status = to_dates(start, date1904=_date1904(caller))
+    s, s_status = to_dates(start_date, date1904=bool(date1904))
     n = _whole_days(days)
-    cal = _calendar(closures, caller)
+    cal = _calendar(closures, bool(date1904))
     if n is None or cal is None:
-        return _shaped(s.shape, "#DAYS?" if n is None else "#DATE? closures", start)
+        return _shaped(s.shape, "#DAYS?" if n is None else "#DATE? closures", start_date)
     t = timeliness(s, np.datetime64("NaT", "D"), n, calendar=cal)
     out = t.deadline_dates().astype(object)  # datetime.date objects, made in C
     out = np.select(
@@ -97,14 +113,13 @@ def WORKDAYSDUE(start, days=45, closures=None, caller=None):
         ["", "#DATE? start", "#RANGE? start"],
         out,
     )
-    return _result(out, start)
+    return _result(out, start_date)
 
 
 # --- helpers (one vectorised pass each; no per-cell engine calls) ---------------------
 
 
-def _pairs(start: Any, end: Any, closures: Any, caller: Any, *, result: str) -> Any:
-    date1904 = _date1904(caller)
+def _pairs(start: Any, end: Any, closures: Any, date1904: bool, *, result: str) -> Any:
     s, s_status = to_dates(start, date1904=date1904)
     e, e_status = to_dates(end, date1904=date1904)
     try:
@@ -112,7 +127,7 @@ def _pairs(start: Any, end: Any, closures: Any, caller: Any, *, result: str) -> 
     except ValueError:
         return _shaped((1, 1), "#SIZE?", start, end)
     s, s_status, e, e_status = (np.broadcast_to(a, shape) for a in (s, s_status, e, e_status))
-    cal = _calendar(closures, caller)
+    cal = _calendar(closures, date1904)
     if cal is None:
         return _shaped(shape, "#DATE? closures", start, end)
     t = timeliness(s, e, calendar=cal)
@@ -146,7 +161,7 @@ def _in_calendar(days: np.ndarray, cal: WorkingCalendar) -> np.ndarray:
     return (idx >= 0) & (idx < cal.size)
 
 
-def _calendar(closures: Any, caller: Any) -> WorkingCalendar | None:
+def _calendar(closures: Any, date1904: bool) -> WorkingCalendar | None:
     """England & Wales calendar plus the dates in the first column of ``closures``; None if one is bad.
 
     Blank cells are skipped, so a whole Holidays column (or the workbook's
@@ -155,7 +170,7 @@ def _calendar(closures: Any, caller: Any) -> WorkingCalendar | None:
     if closures is None:
         return get_calendar()
     # Only the first column: the workbook's "closures" name spans date and description.
-    days, status = to_dates(as_2d(closures)[:, :1], date1904=_date1904(caller))
+    days, status = to_dates(as_2d(closures)[:, :1], date1904=date1904)
     if (status == BAD).any():
         return None
     return get_calendar(closures=days[status == OK].astype(object).tolist())
@@ -169,16 +184,6 @@ def _whole_days(days: Any) -> int | None:
     if not np.isfinite(days) or days != int(days) or not 0 <= days <= _MAX_DAYS:
         return None
     return int(days)
-
-
-def _date1904(caller: Any) -> bool:
-    """True if the calling workbook uses the 1904 date system (Excel only; False elsewhere)."""
-    if caller is None:
-        return False
-    try:
-        return bool(caller.sheet.book.api.Date1904)
-    except Exception:
-        return False
 
 
 def _shaped(shape: tuple[int, ...], text: str, *inputs: Any) -> Any:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-import struct
 import tempfile
 import threading
 import uuid
@@ -43,20 +42,8 @@ _REFERENCES = [
      r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL",
      "Microsoft Office 16.0 Object Library"),
 ]  # fmt: skip
-# A reference to the xlwings add-in's VBA project, as xlwings' own quickstart.xlsm has:
-# the UDF wrappers that "Import functions" writes call XLPy.CallUDF, which lives in the
-# add-in (xlwings/udfs.py, generate_vba_wrapper). VBA binds the reference to the open
-# add-in project named "xlwings" whatever the path says: quickstart.xlsm names its
-# developer's path (C:\Users\felix\dev\...) and project version 0x68FE4C3D.12, while
-# the add-in of xlwings 0.37.8 is version 0x6B4FEF4C.8. The values below are placeholders
-# in the same spirit (MS-OVBA 2.3.4.2.2.6 REFERENCEPROJECT).
-XLWINGS_REFERENCE = (
-    "xlwings",
-    r"*\CC:\Program Files\xlwings\xlwings.xlam",
-    r"*\Cxlwings.xlam",
-    0x68FE4C3D,
-    0x000C,
-)
+# No reference to the xlwings add-in's project: Performance.bas reaches the add-in by name
+# (Application.Run), so the project compiles, and explains itself, when the add-in is missing.
 _NAME_LINE = re.compile(r'^Attribute VB_Name = "([^"]*)"')
 _LOCK = threading.Lock()  # the build changes the working directory and random state
 
@@ -232,30 +219,4 @@ def _write_with_ms_ovba(tmp: Path, texts: dict[str, str]) -> None:
     for short, guid, version, tlb, title in _REFERENCES:
         libid = LibidReference(uuid.UUID(guid), version, "0", tlb, title)
         project.add_reference(Reference(ReferenceRegistered(libid), short))
-    name, absolute, relative, major, minor = XLWINGS_REFERENCE
-    # Last, so that names in VBA, Excel, stdole and Office resolve before a missing add-in.
-    project.add_reference(Reference(_ProjectReference(absolute, relative, major, minor), name))
     ProjectOleFile.write_file(project)
-
-
-class _ProjectReference:
-    """MS-OVBA 2.3.4.2.2.6 REFERENCEPROJECT: a reference to another VBA project (an add-in).
-
-    ms-ovba's own ReferenceProject needs a ProjectReference field class that is
-    not usable on its own, so the 20-odd bytes are packed here.
-    """
-
-    def __init__(self, absolute: str, relative: str, major: int, minor: int) -> None:
-        self.absolute, self.relative, self.major, self.minor = absolute, relative, major, minor
-
-    def pack(self, endien: str, cp_name: str) -> bytes:
-        absolute = self.absolute.encode(cp_name)
-        relative = self.relative.encode(cp_name)
-        size = 4 + len(absolute) + 4 + len(relative) + 4 + 2
-        return (
-            struct.pack("<HII", 0x000E, size, len(absolute))
-            + absolute
-            + struct.pack("<I", len(relative))
-            + relative
-            + struct.pack("<IH", self.major, self.minor)
-        )

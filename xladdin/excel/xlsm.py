@@ -2,7 +2,7 @@
 
 The convention that causes mistakes: openpyxl (``load_workbook(keep_vba=True)``
 then ``save``) keeps ``xl/vbaProject.bin`` and the ``customUI/`` part but drops
-the package relationship to the ribbon from ``_rels/.rels`` (FINDINGS.md), so
+the package relationship to the ribbon from ``_rels/.rels`` (measured with openpyxl 3.1), so
 the ribbon silently disappears. Every save of an ``.xlsm`` must therefore be
 followed by :func:`xladdin.workbook.package.reinject_ribbon` (``save_atomically(after_save=...)``).
 
@@ -15,7 +15,15 @@ An ``.xlsm`` is an ``.xlsx`` plus (ECMA-376 Part 2 and MS-OI29500 3.4.1.4):
   from ``_rels/.rels`` by a ``.../2007/relationships/ui/extensibility`` relationship.
 
 All of it is done with the part plumbing of :mod:`xladdin.workbook.package`, from the text
-sources kept in the repository (``xladdin/excel/vba/*.bas`` and ``xladdin/excel/customUI14.xml``).
+sources kept in the repository (``xladdin/excel/vba/*.bas`` and ``xladdin/excel/customUI14.xml``)
+and the module ``xlwings_udfs`` that xlwings' own generator writes for the worksheet functions
+(:mod:`xladdin.excel.udf_vba`): embedding it here is what spares the officer xlwings' Import
+Functions and "Trust access to the VBA project object model".
+
+``vba=False`` (``xladdin build-workbook --no-vba``) is the fallback that leans on Excel alone: the
+same package with the ribbon and NO VBA project, and the modules as ``.bas`` files beside it, for
+the officer to import in the VBA editor; Excel then writes its own VBA project when it saves
+(an ``.xlsm`` need not hold macros: its workbook part is typed macro-enabled either way).
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from xladdin.errors import WorkbookError
-from xladdin.excel.vbaproject import build_vba_project
+from xladdin.excel.udf_vba import MODULE_NAME, udf_module_text
+from xladdin.excel.vbaproject import build_vba_project, normalise_source
 from xladdin.workbook.package import (
     CUSTOM_UI_PART,
     CUSTOM_UI_REL_ID,
@@ -63,13 +72,19 @@ def vba_sources(directory: Path = VBA_DIR) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(directory).glob("*.bas"))}
 
 
-def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) -> Path:
+def vba_modules() -> dict[str, str]:
+    """Every VBA module the workbook carries: the ``.bas`` sources and the generated ``xlwings_udfs``."""
+    return {**vba_sources(), MODULE_NAME: udf_module_text()}
+
+
+def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None, *, vba: bool = True) -> Path:
     """Build the macro-enabled performance workbook, byte-identical for identical sources.
 
     Args:
         out_path: where to write the ``.xlsm`` (normally ``workbooks/performance.xlsm``).
         base_xlsx: the workbook to start from; a new one from
             ``xladdin.workbook.refresh.create_workbook()`` if None.
+        vba: False for the package without a VBA project, with :func:`write_bas_files` beside it.
 
     Returns:
         ``out_path``.
@@ -84,6 +99,12 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         raise WorkbookError(
             f"{out_path.name}: a workbook with macros must end in .xlsm; choose another name."
         )
+    try:  # the default, workbooks/performance.xlsm, names a folder that only the repository has
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbookError(
+            f"Cannot create the folder {out_path.parent} ({exc.strerror}): choose another --out."
+        ) from None
     with tempfile.TemporaryDirectory(prefix="xladdin-xlsm-") as tmp:
         if base_xlsx is None:
             from xladdin.workbook.create import create_workbook
@@ -112,33 +133,49 @@ def build_workbook(out_path: Path | str, base_xlsx: Path | str | None = None) ->
         package_xlsm(
             plain,
             out_path,
-            vba_project=build_vba_project(vba_sources()),
+            vba_project=build_vba_project(vba_modules()) if vba else None,
             custom_ui=CUSTOM_UI.read_bytes(),
             fixed_times=True,
         )
     return out_path
 
 
+def write_bas_files(folder: Path | str) -> list[Path]:
+    """Each VBA module as ``NAME.bas`` in ``folder``, as the VBA editor exports it (Windows-1252, CRLF).
+
+    File > Import File in the VBA editor reads these; the ``Attribute VB_Name`` line names the module.
+    """
+    written = []
+    for name, text in vba_modules().items():
+        path = Path(folder) / f"{name}.bas"
+        path.write_bytes(normalise_source(name, text).encode("cp1252"))
+        written.append(path)
+    return written
+
+
 def package_xlsm(
     xlsx: Path | str,
     out_path: Path | str,
     *,
-    vba_project: bytes,
+    vba_project: bytes | None,
     custom_ui: bytes,
     fixed_times: bool = False,
 ) -> Path:
     """Turn an ``.xlsx`` written by openpyxl into an ``.xlsm`` with ``vba_project`` and ``custom_ui``.
 
-    With ``fixed_times`` the zip entries and the document's created/modified
-    times are set to fixed values, so the output depends only on the input.
+    With ``vba_project`` None the package is macro-enabled but holds no VBA part (and
+    no relationship or content type names one). With ``fixed_times`` the zip entries
+    and the document's created/modified times are set to fixed values, so the output
+    depends only on the input.
     """
     _check_custom_ui(custom_ui)
     parts = read_parts(Path(xlsx))
-    parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"])
-    parts["xl/_rels/workbook.xml.rels"] = add_relationship(
-        parts["xl/_rels/workbook.xml.rels"], VBA_REL_TYPE, "vbaProject.bin", "rIdXladdinVba"
-    )
-    parts[VBA_PART] = vba_project
+    parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"], vba=vba_project is not None)
+    if vba_project is not None:
+        parts["xl/_rels/workbook.xml.rels"] = add_relationship(
+            parts["xl/_rels/workbook.xml.rels"], VBA_REL_TYPE, "vbaProject.bin", "rIdXladdinVba"
+        )
+        parts[VBA_PART] = vba_project
     parts[CUSTOM_UI_PART] = custom_ui
     parts["_rels/.rels"] = add_relationship(
         parts["_rels/.rels"], CUSTOM_UI_REL_TYPE, CUSTOM_UI_PART, CUSTOM_UI_REL_ID
@@ -158,7 +195,7 @@ def package_xlsm(
 # --- zip and XML plumbing -------------------------------------------------------------------
 
 
-def _content_types(xml: bytes) -> bytes:
+def _content_types(xml: bytes, *, vba: bool = True) -> bytes:
     ET.register_namespace("", _CT_NS)
     root = ET.fromstring(xml)
     for node in list(root):
@@ -166,7 +203,8 @@ def _content_types(xml: bytes) -> bytes:
             node.set("ContentType", XLSM_MAIN)
         if node.get("PartName") == "/" + VBA_PART:
             root.remove(node)
-    ET.SubElement(root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE)
+    if vba:
+        ET.SubElement(root, f"{{{_CT_NS}}}Override", PartName="/" + VBA_PART, ContentType=VBA_CONTENT_TYPE)
     if not any(n.get("Extension") == "xml" for n in root):
         ET.SubElement(root, f"{{{_CT_NS}}}Default", Extension="xml", ContentType="application/xml")
     return to_xml(root)

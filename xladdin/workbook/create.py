@@ -181,11 +181,48 @@ def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
             cell.number_format = "@"  # keep "2024-09" as text: Excel would make it a date
         ws.cell(row=i, column=3, value=row.help).font = styles.NOTE_FONT
         define_name(wb, "set_" + row.key, ws.title, f"$B${i}")
-        if row.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(row.choices) + '"', allow_blank=True)
-            dv.error = f"Choose one of {', '.join(row.choices)}."
+        dv = _validation(row)
+        if dv is not None:
             ws.add_data_validation(dv)
             dv.add(cell)
+
+
+#: Number settings that Excel checks as they are typed: (kind, least, most), as settings._check
+#: and WORKDAYSDUE accept them (a target typed as 81% is stored as 0.81, inside 0-100).
+NUMBER_LIMITS = {
+    "target": ("decimal", 0, 100),
+    "amber_margin": ("decimal", 0, 100),
+    "days": ("whole", 0, 1000),
+    "due_within": ("whole", 0, 1000),
+}
+
+
+def _validation(row: Any) -> DataValidation | None:
+    """Excel's check of a typed setting, with the message that says what is allowed.
+
+    openpyxl leaves ``showErrorMessage`` off, and then Excel accepts any value
+    silently; here it is on, with the stop style (the value is refused).
+    """
+    if row.choices:
+        allowed = f"Choose one of {', '.join(row.choices)} (or leave it blank for the default)."
+        dv = DataValidation(type="list", formula1='"' + ",".join(row.choices) + '"', allow_blank=True)
+    elif row.key in NUMBER_LIMITS:
+        kind, least, most = NUMBER_LIMITS[row.key]
+        number = "a whole number" if kind == "whole" else "a number"
+        allowed = f"Type {number} from {least} to {most} (or leave it blank for the default)."
+        dv = DataValidation(
+            type=kind, operator="between", formula1=str(least), formula2=str(most), allow_blank=True
+        )
+    else:
+        return None
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = row.label[:32]  # Excel's limit for the title
+    dv.error = allowed
+    dv.showInputMessage = True
+    dv.promptTitle = row.label[:32]
+    dv.prompt = allowed
+    return dv
 
 
 def _team_sheet(wb: Any) -> None:
