@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
     p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--detail", action="store_true", help="the completed assessments behind the table, one row each (csv)"
+    )
     _add_calendar_options(p)
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_timeliness")
@@ -65,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extract", metavar="EXTRACT", help="Annex A List 3 (referrals), CSV or xlsx")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--detail", action="store_true", help="the month's referrals behind the table, one row each (csv)"
+    )
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_rereferrals")
 
@@ -73,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
     p.add_argument(
         "--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)"
+    )
+    p.add_argument(
+        "--clock",
+        choices=["start", "referral"],
+        default="start",
+        help="with --referrals: 'referral' also lists assessments whose referral-date clock fell back",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
