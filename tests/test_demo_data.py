@@ -1,6 +1,6 @@
 """The demo extracts reproduce the seed report, and regenerate byte for byte.
 
-Source of every literal figure here: shared/seed-spotlight-report-nov-2024.txt
+Source of every literal figure here: the seed report (November 2024 Performance Spotlight)
 ("Assessment data for September" team table; "Assessment commentary" for 76%
 and October's 84%; "Re-referrals audit summary" for the audit percentages).
 """

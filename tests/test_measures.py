@@ -1,7 +1,7 @@
 """Measures on small hand-built frames whose answers were worked out by hand.
 
 Dates: start Mon 2024-07-22 has its 45th working day on Tue 2024-09-24
-(the 2024-08-26 bank holiday excluded; DOMAIN.md worked example).
+(the 2024-08-26 bank holiday excluded; docs/counting-rules.md worked example).
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
 """WORKDAYS45, WORKDAYSBETWEEN, WORKDAYSDUE called as plain Python (xlwings' decorators are no-ops here).
 
-Hand-checked dates come from DOMAIN.md's worked example (start Mon 22/07/2024,
-bank holiday Mon 26/08/2024, deadline Tue 24/09/2024) and FINDINGS.md (Sat
+Hand-checked dates come from the worked examples of docs/counting-rules.md (start Mon 22/07/2024,
+bank holiday Mon 26/08/2024, deadline Tue 24/09/2024; Sat
 06/01/2024 + 45 working days is Fri 08/03/2024). Serial numbers: Excel shows
 45495 as 22/07/2024 (1900 system; 45292 is 01/01/2024, +203 days) and 44033 in the
 1904 system (1462 days less).
@@ -93,7 +93,7 @@ def test_worked_example_from_domain():
     assert WORKDAYS45(start, D(2024, 9, 24)) is True  # the 45th working day is in time
     assert WORKDAYS45(start, D(2024, 9, 25)) is False
     assert WORKDAYSDUE(D(2024, 7, 20)) == dt.date(2024, 9, 23)  # Saturday start
-    assert WORKDAYSDUE(D(2024, 1, 6)) == dt.date(2024, 3, 8)  # FINDINGS.md
+    assert WORKDAYSDUE(D(2024, 1, 6)) == dt.date(2024, 3, 8)  # Saturday start: not Mon 11/03
     assert WORKDAYSBETWEEN(start, start) == 0
 
 
@@ -255,6 +255,6 @@ def test_against_libreoffice_networkdays_and_workday(tmp_path):
 
     assert between == lo["elapsed"].tolist()  # NETWORKDAYS(start+1, end, H); all ends > starts
     assert due == lo["workday45"].tolist()  # WORKDAY(start, 45, H)
-    # DOMAIN.md: in time <=> end < WORKDAY(start, 46, H).
+    # docs/counting-rules.md: in time <=> end < WORKDAY(start, 46, H).
     assert ok == [e < d46 for (_, e), d46 in zip(pairs, lo["workday46"], strict=True)]
     assert sum(ok) not in (0, len(ok))  # the sample has both answers

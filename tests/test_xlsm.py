@@ -138,7 +138,7 @@ def test_ribbon_survives_openpyxl_round_trip_after_reinject(built, tmp_path):
     wb = openpyxl.load_workbook(path, keep_vba=True)
     wb["Settings"]["H1"] = "touched"
     wb.save(path)
-    # The pitfall (FINDINGS.md): openpyxl keeps the part but drops the relationship.
+    # The pitfall: openpyxl keeps the part but drops the relationship.
     assert ribbon_target(path) is None
     reinject_ribbon(path)
     reinject_ribbon(path)  # idempotent

@@ -2,7 +2,8 @@
 
 Everything here is invented: child IDs start with ``DEMO``, workers and dates
 of birth are made up. The numbers are built, not sampled, so that the demo
-gives the seed report's figures exactly (``seed-spotlight-report-nov-2024.txt``):
+gives the seed report's figures exactly (a council's November 2024 Performance
+Spotlight, the report that started this project):
 
 * September 2024, **legacy** counting (``NETWORKDAYS(start, end) <= 45``): the
   seed's team table row for row, 150 completed and 100 in time (66.7%);

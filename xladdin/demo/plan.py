@@ -1,6 +1,6 @@
 """The demo's plan: the seed report's figures and the made-up names the synthetic extracts use.
 
-Every number here is the seed report's (``seed-spotlight-report-nov-2024.txt``) or an invented
+Every number here is the seed report's (a council's November 2024 Performance Spotlight) or an invented
 plan that reproduces it; :mod:`xladdin.demo.extracts` turns the plan into CSV files.
 """
 
@@ -19,7 +19,7 @@ FILES = {
 
 #: The seed's September 2024 team table (legacy counting), as printed:
 #: team, denominator (completed), numerator (in time). Source:
-#: shared/seed-spotlight-report-nov-2024.txt, "Assessment data for September".
+#: the seed report, "Assessment data for September".
 SEPTEMBER_LEGACY: tuple[tuple[str, int, int], ...] = (
     ("Children in Care 1", 3, 2),
     ("Children in Care 2", 3, 2),

@@ -7,7 +7,7 @@ count, and only serials from 61 (01/03/1900) onwards agree with it
 (Microsoft, "Excel incorrectly assumes that the year 1900 is a leap year",
 KB 214326). In the 1904 date system, serial 0 is 01/01/1904 and there is no quirk.
 
-What xlwings hands a UDF (FINDINGS.md, xlwings 0.37): a date-formatted cell as
+What xlwings hands a UDF (xlwings 0.37): a date-formatted cell as
 ``datetime`` (Excel has already applied the workbook's date system), a number
 as ``float``, text as ``str``, an empty cell as ``None``; a range as a list
 of lists when the argument is declared with ``ndim=2``.

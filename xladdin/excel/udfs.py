@@ -3,7 +3,7 @@
 The convention that causes mistakes: the start day is day 0. A completion on
 the 45th working day after the start is 45 elapsed and IN TIME; Excel's
 ``NETWORKDAYS(start, end)`` counts the start day too and calls it late
-(DOMAIN.md, "the seed's bug").
+(``docs/counting-rules.md``, "Legacy counting").
 
 Each function takes a cell or a whole range and answers a same-shaped range
 in ONE call of the vectorised engine (``xladdin.core.workdays.timeliness``),
@@ -22,7 +22,7 @@ A bad cell gives a short text for that cell only:
 
 On Windows, xlwings registers these with Excel (``UDF_MODULES`` in the
 ``xlwings.conf`` sheet, then "Import Functions"). On other systems the
-decorators do nothing and these are plain Python functions (FINDINGS.md).
+decorators do nothing and these are plain Python functions.
 """
 
 from __future__ import annotations

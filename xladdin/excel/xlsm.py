@@ -2,7 +2,7 @@
 
 The convention that causes mistakes: openpyxl (``load_workbook(keep_vba=True)``
 then ``save``) keeps ``xl/vbaProject.bin`` and the ``customUI/`` part but drops
-the package relationship to the ribbon from ``_rels/.rels`` (FINDINGS.md), so
+the package relationship to the ribbon from ``_rels/.rels``, so
 the ribbon silently disappears. Every save of an ``.xlsm`` must therefore be
 followed by :func:`xladdin.workbook.package.reinject_ribbon` (``save_atomically(after_save=...)``).
 

@@ -43,7 +43,7 @@ DETAIL_SHEETS = ("Completed assessments", "Referrals in month")
 
 TITLES = {
     "Team table": "Assessment timeliness by team",
-    "Trend": "Assessment timeliness: the last 13 months against the target",
+    "Trend": "Assessment timeliness by month (13 months, or from the first month with data) against the target",
     "Open assessments": "Open assessments: overdue, and due soon. INTERNAL: child-level, never share",
     "Data quality": "Data quality: every flagged row and why it is kept out of the figures",
     "Re-referrals": "Re-referrals within 12 months, by team",
