@@ -22,8 +22,11 @@ import pytest
 from test_cli import run
 from test_workbook import demo_workbook
 
+import xlwings_standin as standin
 from xladdin.core.measures import assessment_timeliness, completed_assessments, trend_start
 from xladdin.core.month import Month
+from xladdin.excel import live
+from xladdin.excel.xlsm import build_workbook
 from xladdin.extracts import read_assessments
 from xladdin.workbook import areas
 from xladdin.workbook.book import read_area
@@ -298,3 +301,30 @@ def test_every_demo_team_figure_is_a_count_over_the_rows(demo_refreshed: Path):
     for r in referrals:
         if r[4] == "dates" and r[3] == "Yes":
             assert r[2] - pd.DateOffset(months=12) <= r[5] < r[2]
+
+
+def test_live_excel_refresh_of_an_older_workbook_skips_the_missing_sheets(files, tmp_path: Path):
+    base = create_workbook(
+        tmp_path / "base.xlsx", {"month": "2024-09", "assessments": "list4.csv", "referrals": "list3.csv"}
+    )
+    wb = openpyxl.load_workbook(base)
+    for name in DETAIL_SHEETS:
+        del wb[name]
+    for name in ("xl_completed", "xl_referral_detail"):
+        del wb.defined_names[name]
+    wb.save(base)
+    book = standin.Book(build_workbook(tmp_path / "performance.xlsm", base_xlsx=base))
+    try:
+        result = live.refresh(book)
+        assert "xl_completed" not in result.rows and result.rows["xl_rereferrals"] == 3
+        assert [r[:3] for r in live_area(book, "xl_team_table")[1:]] == [
+            ["Team A", 2, 1],
+            ["Team B", 2, 2],
+            ["Total", 4, 3],
+        ]
+    finally:
+        book.close()
+
+
+def live_area(book, name: str) -> list[list]:
+    return book.names[name].refers_to_range.options(ndim=2).value

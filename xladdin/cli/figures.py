@@ -15,7 +15,7 @@ from xladdin.core.measures import (
     clock_fallbacks,
     completed_assessments,
     rereferral_detail,
-    rereferral_rate,
+    rereferral_table,
 )
 from xladdin.core.month import Month
 from xladdin.core.rereferrals import evidence_used
@@ -65,10 +65,10 @@ def cmd_rereferrals(args: argparse.Namespace) -> int:
     referrals = common.read("referrals", args, args.extract)
     # The period stated in the extract's title, when the reader knows it (else its earliest referral).
     coverage = getattr(referrals, "coverage", None)
-    table = rereferral_rate(referrals.frame, args.month, coverage=coverage)
+    detail = rereferral_detail(referrals.frame, args.month, coverage=coverage)
+    table = rereferral_table(detail)
     evidence = table.attrs["evidence"]
     if args.detail:
-        detail = rereferral_detail(referrals.frame, args.month, coverage=coverage)
         sys.stdout.write(format_detail(detail, args.format))
     else:
         extra = [{**_team_evidence(r), **_month_evidence(evidence)} for r in table.itertuples(index=False)]

@@ -427,7 +427,11 @@ def rereferral_rate(
         team, then ``Total``. ``attrs["evidence"]`` is a
         :class:`~xladdin.core.rereferrals.Evidence` for the whole month.
     """
-    detail = rereferral_detail(referrals, month, coverage=coverage)
+    return rereferral_table(rereferral_detail(referrals, month, coverage=coverage))
+
+
+def rereferral_table(detail: pd.DataFrame) -> pd.DataFrame:
+    """The re-referral rate by team counted over :func:`rereferral_detail`'s rows (see :func:`rereferral_rate`)."""
     re, ev = detail["rereferral"].astype(bool), detail["evidence"]
     scored = pd.DataFrame(
         {

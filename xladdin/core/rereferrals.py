@@ -55,23 +55,37 @@ def twelve_months_before(days: Any) -> np.ndarray:
     return np.asarray((index - pd.DateOffset(months=12)).to_numpy(), dtype="datetime64[ns]")
 
 
-def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The column as numbers, and which are usable: a whole number, 0 or more (``"2"``, ``"2.0"``)."""
-    num = pd.to_numeric(values.astype(object), errors="coerce").to_numpy(dtype=float)
+def _per_value(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values): a million counts hold a few dozen distinct texts, each parsed once."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return codes, np.array([*uniques, None], dtype=object)  # code -1 (blank) -> the None at the end
+
+
+def _parse(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    num = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(num) & (num >= 0) & (num == np.floor(num))
     return num, ok
 
 
+def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The column as numbers, and which are usable: a whole number, 0 or more (``"2"``, ``"2.0"``)."""
+    codes, uniques = _per_value(values)
+    num, ok = _parse(uniques)
+    return num[codes], ok[codes]
+
+
 def count_fault(values: pd.Series) -> np.ndarray:
     """Why each count is unusable ("blank", "not a number", "negative", "fractional"), or ""."""
-    num, ok = parse_counts(values)
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
-    return np.select(
+    codes, uniques = _per_value(values)
+    num, ok = _parse(uniques)
+    text = np.array(["" if u is None else str(u).strip() for u in uniques], dtype=object)
+    fault = np.select(
         [ok, text == "", np.isnan(num) | ~np.isfinite(num), num < 0],
         ["", "blank", "not a number", "negative"],
         default="fractional",
     ).astype(object)
+    return fault[codes]
 
 
 @dataclass
@@ -90,7 +104,7 @@ class _Children:
     has_column: bool
 
 
-def _children(frame: pd.DataFrame) -> _Children:
+def _children(frame: pd.DataFrame, counts: tuple[np.ndarray, np.ndarray] | None = None) -> _Children:
     problem = frame["problem"] if "problem" in frame else pd.Series("", index=frame.index)
     ev = (
         problem.fillna("").isin(EVIDENCE_PROBLEMS).to_numpy()
@@ -101,7 +115,7 @@ def _children(frame: pd.DataFrame) -> _Children:
     codes, _ = pd.factorize(frame["child_id"].to_numpy()[idx])
     days = frame["referral_date"].to_numpy(dtype="datetime64[ns]")[idx]
     has_column = "referrals_12m" in frame
-    num, ok = parse_counts(frame["referrals_12m"]) if has_column else (None, None)
+    num, ok = (counts or parse_counts(frame["referrals_12m"])) if has_column else (None, None)
     order = np.lexsort((days, codes))  # stable: rows of one child on one day stay in file order
     pos, c, d = idx[order], codes[order], days[order]
     m = len(pos)
@@ -294,12 +308,14 @@ def count_problems(
     if "referrals_12m" not in frame:
         return []
     n = len(frame)
-    raw = frame["referrals_12m"]
-    shown = raw.astype(object).where(raw.notna(), "").astype(str).to_numpy(dtype=object)
+    codes, uniques = _per_value(frame["referrals_12m"])
+    num_u, ok_u = _parse(uniques)
+    num = num_u[codes]
+    shown = np.array(["" if u is None else str(u) for u in uniques], dtype=object)[codes]
     rows = frame["source_row"].to_numpy() if "source_row" in frame else np.arange(n) + 2
-    ch = _children(frame)
+    ch = _children(frame, (num, ok_u[codes]))
     out = []
-    fault = count_fault(raw)
+    fault = count_fault(pd.Series(uniques, dtype=object))[codes]
     bad = np.zeros(n, dtype=bool)
     bad[ch.pos] = fault[ch.pos] != ""
     if bad.any():
@@ -309,7 +325,6 @@ def count_problems(
             "if the extract's dates show one. Correct it on the source system."
         )
         out.append((bad, shown[bad], reason.astype(object)))
-    num, _ = parse_counts(raw)
     count = ch.count[ch.child]
     differs = np.zeros(n, dtype=bool)
     differs[ch.pos] = ch.own_ok & ~np.isnan(count) & (num[ch.pos] != count)

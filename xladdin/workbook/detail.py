@@ -103,8 +103,8 @@ def rereferral_tables(referrals: Any, month: Month) -> dict[str, tuple[list[str]
         }
     # The period stated in the extract's title, when the reader knows it (else its earliest referral).
     coverage = getattr(referrals, "coverage", None)
-    table = measures.rereferral_rate(referrals.frame, month, coverage=coverage)
     detail = measures.rereferral_detail(referrals.frame, month, coverage=coverage)
+    table = measures.rereferral_table(detail)
     rates = [
         [str(t), int(n), int(r), None if pd.isna(p) else float(p) / 100.0]
         for t, n, r, p in table[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)
