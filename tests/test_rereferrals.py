@@ -313,3 +313,20 @@ def test_a_million_referrals_take_well_under_a_few_seconds():
     total = rereferral_rate(refs, "2024-09").iloc[-1]
     assert time.perf_counter() - began < 20  # vectorised: about a second on the project's machine
     assert total["referrals"] == int((refs["referral_date"].dt.to_period("M") == "2024-09").sum())
+
+
+def test_a_referral_with_no_team_is_kept_out_of_the_rate_but_is_an_earlier_referral(tmp_path: Path):
+    extract = read_referrals(
+        write(
+            tmp_path,
+            [
+                "N1,03/06/2024,q) 6: Police,1,",  # no team: kept out of the rate, but it happened
+                "N1,09/09/2024,q) 6: Police,1,Team A",  # so this is a re-referral, by the dates
+            ],
+        )
+    )
+    assert extract.quality["rule"].tolist() == ["team"]
+    detail = rereferral_detail(extract.frame, "2024-09")
+    assert detail[["child_id", "rereferral", "evidence"]].values.tolist() == [["N1", True, "dates"]]
+    assert detail["earlier_referral"].tolist() == [pd.Timestamp("2024-06-03")]
+    assert rereferral_rate(extract.frame, "2024-06").iloc[-1]["referrals"] == 0
