@@ -225,7 +225,7 @@ def engine_rows(n: int, loop_sample: int, runs: int) -> list[Row]:
         return _timed(go)
 
     def busday() -> float:
-        # Elapsed working days only: DOMAIN.md's numpy equivalent.
+        # Elapsed working days only: the numpy equivalent (docs/counting-rules.md).
         return _timed(lambda: np.busday_count(start + one, end + one, holidays=holidays))
 
     size = f"{n:,} pairs"

@@ -13,7 +13,7 @@ No child in these files is real: IDs are ``B`` plus digits, workers are
 ``Worker 17``.
 
 The xlsx writer is a small one of our own (shared strings, a style on every cell),
-because openpyxl needs 30-35 s for 100,000 rows (FINDINGS.md) and xlsxwriter
+because openpyxl needs 30-35 s for 100,000 rows and xlsxwriter
 is not a dependency. pandas (openpyxl) and calamine both read it back.
 """
 
@@ -64,7 +64,7 @@ def _assessment_columns(rng: np.random.Generator, n: int, first_id: int) -> dict
     span = (EXTRACT_DATE - FIRST_DAY).days
     start = np.datetime64(FIRST_DAY, "D") + rng.integers(0, span - 10, n).astype("timedelta64[D]")
     # Calendar days to authorisation: mean 45, so about 85% are in time (the 2025 national
-    # rate, DOMAIN.md): 45 working days are about 63 calendar days.
+    # rate, docs/counting-rules.md): 45 working days are about 63 calendar days.
     took = np.clip(rng.gamma(6.0, 7.5, n).round(), 0, 400).astype("timedelta64[D]")
     authorised = start + took
     # Open at the extract date: the recent starts not yet authorised, and a few stragglers.

@@ -8,7 +8,7 @@ return a negative count, not 0. This module reports what Calc computes,
 unchanged; callers decide what a same-day pair should be compared with
 (use ``networkdays``, which is ``NETWORKDAYS(start, end, H)``).
 
-How it works (FINDINGS.md, "LibreOffice 7.4 headless"): openpyxl writes the
+How it works (LibreOffice 7.4 headless): openpyxl writes the
 formulas with no saved values, so LibreOffice must recalculate them on load;
 ``soffice --headless --convert-to csv`` then writes the computed values. The
 workbook is built by this module and the answers come from LibreOffice's own

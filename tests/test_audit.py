@@ -1,6 +1,6 @@
 """The re-referrals audit summary: bases, coded values, and messages a person can act on.
 
-Source of the literal percentages: shared/seed-spotlight-report-nov-2024.txt,
+Source of the literal percentages: the seed report (November 2024 Performance Spotlight),
 "Re-referrals audit summary" (39 audits, 85% completed, 39% new, 61% similar;
 of the similar, 59% domestic abuse, 35% risk outside the home, 6% neglect).
 """

@@ -53,7 +53,7 @@ ENGLAND_WEEKDAY_HOLIDAYS = {
         D(2024, 4, 1),  # Easter Monday
         D(2024, 5, 6),
         D(2024, 5, 27),
-        D(2024, 8, 26),  # Summer bank holiday (DOMAIN.md worked example)
+        D(2024, 8, 26),  # Summer bank holiday (docs/counting-rules.md worked example)
         D(2024, 12, 25),
         D(2024, 12, 26),
     ],
@@ -124,7 +124,7 @@ def test_one_off_substitute_easter_monday_and_august_days_are_not_working(day):
 
 
 def test_the_holidays_uk_no_subdivision_bug_is_real_and_avoided():
-    # FINDINGS.md: holidays.UK() with no subdivision drops Easter Monday and the
+    # holidays.UK() with no subdivision drops Easter Monday and the
     # August bank holiday. If this ever stops being true the guard is still harmless.
     bare = holidays.UK(years=2024)
     assert D(2024, 4, 1) not in bare and D(2024, 8, 26) not in bare

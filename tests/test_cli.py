@@ -1,7 +1,7 @@
 """The CLI contract (issue 2, section 5), run as a real process where it matters.
 
 The expected team table is copied from the seed report
-(../shared/seed-spotlight-report-nov-2024.txt, "Assessment data for September"),
+(the November 2024 Performance Spotlight, "Assessment data for September"),
 which is the legacy (final-day-is-late) table.
 """
 

@@ -1,6 +1,6 @@
 """The demo extracts reproduce the seed report, and regenerate byte for byte.
 
-Source of every literal figure here: shared/seed-spotlight-report-nov-2024.txt
+Source of every literal figure here: the seed report (November 2024 Performance Spotlight)
 ("Assessment data for September" team table; "Assessment commentary" for 76%
 and October's 84%; "Re-referrals audit summary" for the audit percentages).
 """
@@ -135,8 +135,8 @@ def test_october_is_84_percent(assessments):
 
 
 def test_other_months_are_plausible_and_varied(assessments):
-    trend = timeliness_trend(assessments, "2023-10", "2024-08")
-    assert list(trend["month"]) == [str(p) for p in pd.period_range("2023-10", "2024-08", freq="M")]
+    trend = timeliness_trend(assessments, "2023-09", "2024-08")
+    assert list(trend["month"]) == [str(p) for p in pd.period_range("2023-09", "2024-08", freq="M")]
     assert trend["percent"].between(75, 88).all()
     assert trend["percent"].max() - trend["percent"].min() > 5
     assert trend["completed"].between(100, 200).all()
@@ -234,9 +234,43 @@ def test_rereferrals_run_near_the_national_rate_and_vary_by_team(referrals):
     assert 15 <= total.percent <= 30  # national 2024: 22%
     teams = table.iloc[:-1]
     assert teams.loc[teams["referrals"] >= 5, "percent"].std() > 5
-    # The column "Number of Referrals in Last 12 Months" agrees with the dates.
-    by_column = rereferral_rate(referrals, "2024-09", lookback="column")
-    assert by_column.iloc[-1].rereferrals == total.rereferrals
+    # The extract begins 01/05/2023, so September's look-back (from September 2023) is inside it:
+    # the dates decide every referral.
+    evidence = table.attrs["evidence"]
+    assert (evidence.used, evidence.on_column, evidence.by_dates) == ("dates", 0, total.rereferrals)
+    assert evidence.start == dt.date(2023, 5, 1)
+
+
+def test_the_column_has_ofsteds_meaning_one_value_per_child_lowest_0(files, referrals):
+    raw = _raw(files["referrals"], 2)
+    counts = raw["Number of Referrals in Last 12 Months"].astype(int)
+    assert counts.min() == 0
+    assert counts.groupby(raw["Child Unique ID"]).nunique().max() == 1  # the same on every row of a child
+    # For a child whose 12 months before their latest referral lie inside the extract, the
+    # column is exactly the number of their earlier rows in that window.
+    rows = usable(referrals)
+    latest = rows.groupby("child_id")["referral_date"].transform("max")
+    window = (rows["referral_date"] >= latest - pd.DateOffset(months=12)) & (rows["referral_date"] < latest)
+    inside = window.groupby(rows["child_id"]).sum()
+    late = rows.loc[latest - pd.DateOffset(months=12) >= pd.Timestamp("2023-05-01")]
+    column = late.groupby("child_id")["referrals_12m"].first().astype(int)
+    assert len(column) > 500 and (column == inside[column.index]).all()
+
+
+def test_a_six_month_extract_with_the_column_gives_the_full_extracts_figure(referrals):
+    # Cut the demo to the six months an Annex A return covers (April to September 2024):
+    # earlier referrals are gone, only the column shows them, and the figure is the same.
+    full = rereferral_rate(referrals, "2024-09").iloc[-1]
+    cut = referrals[referrals["referral_date"] >= pd.Timestamp("2024-04-01")]
+    table = rereferral_rate(cut, "2024-09")
+    evidence = table.attrs["evidence"]
+    assert table.iloc[-1][["referrals", "rereferrals"]].tolist() == [full.referrals, full.rereferrals]
+    assert evidence.used == "dates and column" and evidence.by_column > 0
+    assert evidence.by_dates + evidence.by_column == full.rereferrals
+    # Without the column, those re-referrals cannot be seen, and the output says so.
+    blind = rereferral_rate(cut.drop(columns=["referrals_12m"]), "2024-09").attrs["evidence"]
+    assert blind.rereferrals == evidence.by_dates and blind.undecided == evidence.on_column
+    assert "the rate may be too low" in blind.sentence()
 
 
 # --- files -----------------------------------------------------------------------
@@ -273,7 +307,8 @@ def test_no_real_looking_child_data(files):
         raw = _raw(files[key], 2)
         assert raw["Child Unique ID"].str.fullmatch(r"DEMO\d{6}").all()
         born = pd.to_datetime(raw["Date of Birth"], format="%d/%m/%Y")
-        assert (born < EXTRACT).all() and (born > pd.Timestamp("2005-01-01")).all()
+        # Children: under 18 at a first referral, the earliest of which (before the extract) is in 2022.
+        assert (born < EXTRACT).all() and (born > pd.Timestamp("2004-01-01")).all()
         workers = set(raw["Allocated Worker"]) - {""}
         assert workers and all(
             w.split()[0] in demo.FIRST_NAMES and w.split()[1] in demo.LAST_NAMES for w in workers

@@ -1,7 +1,7 @@
 """Measures on small hand-built frames whose answers were worked out by hand.
 
 Dates: start Mon 2024-07-22 has its 45th working day on Tue 2024-09-24
-(the 2024-08-26 bank holiday excluded; DOMAIN.md worked example).
+(the 2024-08-26 bank holiday excluded; docs/counting-rules.md worked example).
 """
 
 import numpy as np
@@ -137,23 +137,36 @@ def test_rereferral_within_12_calendar_months_denominator_is_referrals():
         columns=("child_id", "team", "referral_date"),
     )
     t = rereferral_rate(refs, "2024-09")
-    assert t.to_dict("list") == {
+    assert t[["team", "referrals", "rereferrals", "percent"]].to_dict("list") == {
         "team": ["T1", "T2", "Total"],
         "referrals": [1, 3, 4],
         "rereferrals": [1, 1, 2],
         "percent": [100.0, pytest.approx(100 / 3), 50.0],
     }
-    assert t.attrs["lookback"] == "dates"
+    # The extract begins 14/09/2023, so every September look-back is inside it: the dates decide.
+    assert t.attrs["evidence"].used == "dates"
+    assert t["on_column"].tolist() == [0, 0, 0]
 
 
-def test_rereferral_falls_back_to_the_12_month_count_column_for_short_extracts():
+def test_rereferral_uses_the_column_for_referrals_before_the_extract():
+    # A six-month extract (from 15/04/2024). Ofsted's column: referrals in the 12 months before
+    # the child's LATEST referral, not counting it. A: 1 (the earlier one is in the extract);
+    # B: 1 (a referral before the extract began); C: 0.
     refs = frame(
-        [("A", "T1", "2024-09-15", "2"), ("B", "T1", "2024-09-16", "1")],
+        [
+            ("A", "T1", "2024-04-15", "1"),
+            ("A", "T1", "2024-09-15", "1"),
+            ("B", "T1", "2024-09-16", "1"),
+            ("C", "T1", "2024-09-17", "0"),
+        ],
         columns=("child_id", "team", "referral_date", "referrals_12m"),
     )
     t = rereferral_rate(refs, "2024-09")
-    assert t.attrs["lookback"] == "column"
-    assert t.iloc[-1][["referrals", "rereferrals"]].tolist() == [2, 1]
+    total = t.iloc[-1]
+    # A by the dates, B by the column (1 - 0 in the extract = 1 before it), C not: 2 of 3.
+    counts = ["referrals", "rereferrals", "by_dates", "by_column", "on_column"]
+    assert total[counts].tolist() == [3, 2, 1, 1, 2]
+    assert t.attrs["evidence"].used == "dates and column"
 
 
 @pytest.mark.parametrize(

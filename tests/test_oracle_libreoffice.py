@@ -1,6 +1,6 @@
 """The engine against an independent oracle: LibreOffice Calc's NETWORKDAYS and WORKDAY.
 
-DOMAIN.md: elapsed working days are Excel's ``NETWORKDAYS(start+1, end, H)``
+docs/counting-rules.md: elapsed working days are Excel's ``NETWORKDAYS(start+1, end, H)``
 for ``end > start`` (0 for a same-day pair); the legacy count is
 ``NETWORKDAYS(start, end, H)``; the deadline is ``WORKDAY(start, 45, H)``; in
 time is ``end < WORKDAY(start, 46, H)``. LibreOffice computes every formula
@@ -139,7 +139,7 @@ def test_vectorised_engine_agrees_with_libreoffice(oracle):
 
 
 def test_libreoffice_agrees_with_the_domain_worked_example(oracle):
-    # The oracle itself is right on DOMAIN.md's worked example (a check on the oracle).
+    # The oracle itself is right on the worked example of docs/counting-rules.md (a check on the oracle).
     row = oracle[(oracle.start == dt.date(2024, 7, 22)) & (oracle.end == dt.date(2024, 9, 24))]
     assert len(row) == 1
     assert row.elapsed.iloc[0] == 45 and row.networkdays.iloc[0] == 46

@@ -4,7 +4,7 @@
 ``build_workbook`` from a demo workbook whose Settings name the demo
 extracts) and offers only what xlwings' Book/Range/Name offer; the first test
 checks that against the installed xlwings. Expected figures: the seed report
-(shared/seed-spotlight-report-nov-2024.txt) for September 2024, corrected
+(the November 2024 Performance Spotlight) for September 2024, corrected
 114 of 150 (76.0%), legacy 100 of 150, as in tests/test_workbook.py.
 """
 

@@ -1,6 +1,6 @@
 """The performance workbook: its sheets, settings, named areas, and the tables a refresh writes.
 
-Figures are checked against the seed report (shared/seed-spotlight-report-nov-2024.txt):
+Figures are checked against the seed report (the November 2024 Performance Spotlight):
 September 2024, 150 completed; legacy counting 100 in time (66.7%) with the seed's
 team table row for row; corrected counting 114 (76.0%).
 """

@@ -1,10 +1,10 @@
 """Elapsed working days, deadlines and the 45-day test against hand-checked dates.
 
 Sources:
-* DOMAIN.md "Worked example" (start Mon 2024-07-22 and Sat 2024-07-20) and its
+* docs/counting-rules.md "Worked examples" (start Mon 2024-07-22 and Sat 2024-07-20) and its
   conventions (start day is day 0; in time is elapsed <= 45; legacy counting is
   NETWORKDAYS(start, end) <= 45).
-* FINDINGS.md: Sat 2024-01-06 + 45 working days is Fri 2024-03-08.
+* Sat 2024-01-06 + 45 working days is Fri 2024-03-08 (not Mon 2024-03-11).
 * Every other row was counted by hand on a 2024 calendar with the GOV.UK England
   and Wales bank holidays (1 Jan, 29 Mar, 1 Apr, 6 May, 27 May, 26 Aug, 25-26 Dec);
   the count is written beside each row.
@@ -32,7 +32,7 @@ D = dt.date
 
 # start, end, elapsed, NETWORKDAYS(start, end), why
 PAIRS = [
-    # DOMAIN.md worked example: 7 in July (23-31) + 21 in August (less 26 Aug) + 17 in September.
+    # Worked example (docs/counting-rules.md): 7 in July (23-31) + 21 in August (less 26 Aug) + 17 in September.
     (D(2024, 7, 22), D(2024, 9, 24), 45, 46, "deadline day: in time; legacy calls it late"),
     (D(2024, 7, 22), D(2024, 9, 25), 46, 47, "the day after the deadline: late"),
     (D(2024, 7, 22), D(2024, 9, 23), 44, 45, "the day before"),
@@ -40,7 +40,7 @@ PAIRS = [
     (D(2024, 7, 20), D(2024, 7, 22), 1, 1, "Saturday start, Monday end"),
     (D(2024, 7, 20), D(2024, 9, 23), 45, 45, "Saturday start, deadline day"),
     (D(2024, 7, 20), D(2024, 9, 24), 46, 46, "Saturday start, a day late"),
-    # FINDINGS.md: Sat 2024-01-06 + 45 = Fri 2024-03-08 (18 in Jan, 21 in Feb, 1 Mar, 4-8 Mar).
+    # Sat 2024-01-06 + 45 = Fri 2024-03-08 (18 in Jan, 21 in Feb, 1 Mar, 4-8 Mar).
     (D(2024, 1, 6), D(2024, 3, 8), 45, 45, "deadline Friday"),
     (D(2024, 1, 6), D(2024, 3, 9), 45, 45, "Saturday after a Friday deadline: still 45, in time"),
     (D(2024, 1, 6), D(2024, 3, 10), 45, 45, "Sunday after a Friday deadline: still 45"),
@@ -67,11 +67,11 @@ PAIRS = [
 
 # start, n, deadline (the n-th working day after start), why
 DEADLINES = [
-    (D(2024, 7, 22), 45, D(2024, 9, 24), "DOMAIN.md worked example"),
+    (D(2024, 7, 22), 45, D(2024, 9, 24), "worked example"),
     (D(2024, 7, 22), 46, D(2024, 9, 25), "the first late day"),
-    (D(2024, 7, 20), 45, D(2024, 9, 23), "DOMAIN.md: Saturday start"),
+    (D(2024, 7, 20), 45, D(2024, 9, 23), "worked example: Saturday start"),
     (D(2024, 7, 21), 45, D(2024, 9, 23), "Sunday start: same as Saturday"),
-    (D(2024, 1, 6), 45, D(2024, 3, 8), "FINDINGS.md: not Mon 2024-03-11"),
+    (D(2024, 1, 6), 45, D(2024, 3, 8), "Saturday start: not Mon 2024-03-11"),
     (D(2024, 1, 6), 46, D(2024, 3, 11), "46th day after a Friday deadline is the Monday"),
     (D(2024, 8, 26), 45, D(2024, 10, 28), "bank-holiday start"),
     (D(2024, 8, 23), 1, D(2024, 8, 27), "Friday + 1 skips the weekend and the bank holiday"),

@@ -2,7 +2,7 @@
 
 ``timeliness()`` answers from per-start tables (``deadline_table``,
 ``in_time_table``) and computes each result only when it is read. These tests
-pin that every path gives numpy's answer (FINDINGS.md: elapsed is
+pin that every path gives numpy's answer (elapsed is
 ``busday_count(s + 1, e + 1, holidays=H)``, the deadline is
 ``busday_offset(s, n, roll="backward", holidays=H)``), for pandas'
 nanosecond dates and numpy's day dates, dates before 1970, missing dates, and
@@ -77,7 +77,7 @@ def test_tables_are_built_once_per_number_of_days():
     cal = get_calendar()
     assert cal.deadline_table(45)[0] is cal.deadline_table(45)[0]
     assert cal.in_time_table(45) is not cal.in_time_table(45, legacy=True)
-    # Worked example (DOMAIN.md): start Mon 2024-07-22, deadline Tue 2024-09-24;
+    # Worked example (docs/counting-rules.md): start Mon 2024-07-22, deadline Tue 2024-09-24;
     # in time up to the day before the 46th working day, Wed 2024-09-25.
     i = (dt.date(2024, 7, 22) - cal.first).days
     assert cal.first + dt.timedelta(days=int(cal.deadline_table(45)[0][i])) == dt.date(2024, 9, 24)

@@ -1,12 +1,12 @@
 """Properties of the working-day engine (Hypothesis), and agreement with numpy.
 
-The conventions under test (DOMAIN.md): elapsed is the working days d with
+The conventions under test (docs/counting-rules.md): elapsed is the working days d with
 start < d <= end; the deadline is the n-th working day after start; in time is
 elapsed <= 45, which is ``end < deadline(start, 46)`` -- not
 ``end <= deadline(start, 45)``: the two differ for a Saturday completion after
 a Friday deadline, which is 45 elapsed and in time.
 
-numpy is the second, independent implementation (FINDINGS.md): elapsed is
+numpy is the second, independent implementation: elapsed is
 ``busday_count(start + 1, end + 1, holidays=H)`` and the deadline is
 ``busday_offset(start, n, roll="backward", holidays=H)``; the default forward
 roll is a day late for weekend and bank-holiday starts.

@@ -14,6 +14,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from xladdin import __version__
 from xladdin.errors import XladdinError
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"xladdin {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    _counting_commands(sub)
+    _workbook_commands(sub)
+    return parser
+
+
+def _counting_commands(sub: Any) -> None:
+    """timeliness, rereferrals, quality, workdays: figures from extracts, no workbook."""
     p = sub.add_parser("timeliness", help="assessments completed within 45 working days, by team")
     p.add_argument("extract", metavar="EXTRACT", help="Annex A List 4 (assessments), CSV or xlsx")
     p.add_argument("--month", required=True, metavar="YYYY-MM", help="month of authorisation")
@@ -56,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
     p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--detail", action="store_true", help="the completed assessments behind the table, one row each (csv)"
+    )
     _add_calendar_options(p)
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_timeliness")
@@ -64,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extract", metavar="EXTRACT", help="Annex A List 3 (referrals), CSV or xlsx")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--detail", action="store_true", help="the month's referrals behind the table, one row each (csv)"
+    )
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_rereferrals")
 
@@ -72,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["assessments", "referrals"], help="default: from the headers")
     p.add_argument(
         "--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)"
+    )
+    p.add_argument(
+        "--clock",
+        choices=["start", "referral"],
+        default="start",
+        help="with --referrals: 'referral' also lists assessments whose referral-date clock fell back",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
@@ -84,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calendar_options(p)
     p.set_defaults(func="figures:cmd_workdays")
 
+
+def _workbook_commands(sub: Any) -> None:
+    """new-workbook, refresh, spotlight, export, build-workbook, doctor, demo."""
     p = sub.add_parser(
         "new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)"
     )
@@ -137,7 +160,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build everything from the built-in demo data")
     p.add_argument("--out", default="demo-output", metavar="DIR", help="default: ./demo-output")
     p.set_defaults(func="books:cmd_demo")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import pandas as pd
 
 from xladdin.cli import common
-from xladdin.cli.output import format_table
-from xladdin.core.measures import assessment_timeliness, rereferral_rate
+from xladdin.cli.output import format_detail, format_table
+from xladdin.core.measures import (
+    assessment_timeliness,
+    clock_fallbacks,
+    completed_assessments,
+    rereferral_detail,
+    rereferral_table,
+)
+from xladdin.core.month import Month
+from xladdin.core.rereferrals import evidence_used
 from xladdin.core.workdays import deadline, networkdays, working_days_between
 from xladdin.errors import XladdinError
 
@@ -17,29 +26,75 @@ from xladdin.errors import XladdinError
 def cmd_timeliness(args: argparse.Namespace) -> int:
     cal = common.calendar(args)
     assessments = common.read("assessments", args, args.extract)
-    referrals = common.read("referrals", args, args.referrals).frame if args.referrals else None
-    table = assessment_timeliness(
-        assessments.frame,
-        args.month,
-        counting=args.counting,
-        clock=args.clock,
-        referrals=referrals,
-        days=args.days,
-        calendar=cal,
-    )
-    sys.stdout.write(format_table(table, args.format, "timeliness"))
+    refs = common.read("referrals", args, args.referrals) if args.referrals else None
+    referrals = refs.frame if refs is not None else None
+    options: dict[str, Any] = {
+        "clock": args.clock,
+        "referrals": referrals,
+        "days": args.days,
+        "calendar": cal,
+    }
+    if args.detail:
+        detail = completed_assessments(assessments.frame, args.month, **options)
+        sys.stdout.write(format_detail(detail, args.format))
+    else:
+        table = assessment_timeliness(assessments.frame, args.month, counting=args.counting, **options)
+        sys.stdout.write(format_table(table, args.format, "timeliness"))
+    if args.clock == "referral" and refs is not None:
+        _note_clock_fallbacks(assessments, refs, args.month)
     _note_excluded(assessments)
     return 0
 
 
+def _note_clock_fallbacks(assessments: Any, refs: Any, month: Month) -> None:
+    """With the referral-date clock, say how many assessments fell back to their own start date."""
+    frame = assessments.frame
+    counted = (frame["problem"] == "").to_numpy()
+    fell = clock_fallbacks(frame, refs.frame) & counted
+    done = counted & (frame["authorised"].dt.to_period("M") == month.period()).to_numpy()
+    n_month, n_done, n_all = int((fell & done).sum()), int(done.sum()), int(fell.sum())
+    sys.stderr.write(
+        f"Referral-date clock: {n_month} of the {n_done} assessment(s) completed in {month.name} had no "
+        f"referral of the child on or before their start in {refs.path.name}, so their clock started at "
+        f"the assessment start date ({n_all} in the whole extract; still counted). List them with "
+        f"`xladdin quality {assessments.path} --referrals {refs.path} --clock referral`.\n"
+    )
+
+
 def cmd_rereferrals(args: argparse.Namespace) -> int:
     referrals = common.read("referrals", args, args.extract)
-    table = rereferral_rate(referrals.frame, args.month)
-    sys.stdout.write(format_table(table, args.format, "rereferrals"))
-    if args.format == "table":
-        sys.stdout.write("Denominator: referrals in the month (not children).\n")
+    # The period stated in the extract's title, when the reader knows it (else its earliest referral).
+    coverage = getattr(referrals, "coverage", None)
+    detail = rereferral_detail(referrals.frame, args.month, coverage=coverage)
+    table = rereferral_table(detail)
+    evidence = table.attrs["evidence"]
+    if args.detail:
+        sys.stdout.write(format_detail(detail, args.format))
+    else:
+        extra = [{**_team_evidence(r), **_month_evidence(evidence)} for r in table.itertuples(index=False)]
+        sys.stdout.write(format_table(table, args.format, "rereferrals", extra=extra))
+        if args.format == "table":
+            sys.stdout.write("Denominator: referrals in the month (not children).\n")
+    if args.format != "json" or args.detail:
+        sys.stderr.write(evidence.sentence() + "\n")
     _note_excluded(referrals)
     return 0
+
+
+def _team_evidence(row: Any) -> dict[str, Any]:
+    on_column, undecided = int(row.on_column), int(row.undecided)
+    return {
+        "evidence": evidence_used(int(row.referrals), on_column, undecided),
+        "rereferrals_by_dates": int(row.by_dates),
+        "rereferrals_by_column": int(row.by_column),
+        "depended_on_column": on_column,
+        "undecided": undecided,
+    }
+
+
+def _month_evidence(evidence: Any) -> dict[str, Any]:
+    keep = ("extract_start", "extract_start_from", "column_present")
+    return {k: v for k, v in evidence.as_dict().items() if k in keep}
 
 
 def _note_excluded(extract) -> None:
@@ -55,6 +110,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
     extract = common.read(args.kind, args, args.extract)
     quality = extract.quality
     if args.referrals:
+        from xladdin.core.crosscheck import clock_fallback_rows
         from xladdin.extracts.read import cross_check
 
         if extract.kind != "assessments":
@@ -63,7 +119,18 @@ def cmd_quality(args: argparse.Namespace) -> int:
                 "--referrals cross-checks a List 4 extract against a List 3 extract."
             )
         referrals = common.read("referrals", args, args.referrals)
-        quality = pd.concat([quality, referrals.quality, cross_check(extract, referrals)], ignore_index=True)
+        parts = [quality, referrals.quality, cross_check(extract, referrals)]
+        if args.clock == "referral":
+            parts.append(
+                clock_fallback_rows(
+                    extract.frame,
+                    referrals.frame,
+                    assessments_file=extract.path.name,
+                    referrals_file=referrals.path.name,
+                    assessment_headers=extract.headers,
+                )
+            )
+        quality = pd.concat(parts, ignore_index=True)
         where = f"{extract.path.name} and {referrals.path.name}"
     else:
         where = f"{extract.rows} rows of {extract.path.name}"

@@ -1,6 +1,6 @@
 """The re-referrals audit summary: allocated, completed, new vs similar, and concern types.
 
-The seed report's audit paragraph (``seed-spotlight-report-nov-2024.txt``,
+The seed report's audit paragraph (the November 2024 Performance Spotlight,
 "Re-referrals audit summary") gives percentages with different bases, and the
 bases are where mistakes happen. This module fixes them:
 

@@ -1,12 +1,12 @@
 """The working-day calendar: Monday to Friday, less bank holidays and local closures.
 
-DOMAIN.md (decided): a working day is Monday to Friday and not an England &
+The rule (``docs/counting-rules.md``, "Working day"): a working day is Monday to Friday and not an England &
 Wales bank holiday, substitute days and one-off days (2022-09-19, 2023-05-08)
 included. Local closure days can be added by the user.
 
 The ``holidays`` package must be asked for ``subdiv="ENG"``: ``holidays.UK()``
 with no subdivision drops Easter Monday and the August bank holiday, a silent
-bug (FINDINGS.md).
+bug.
 
 A calendar precomputes two tables over its whole range so that every question
 is answered by array lookups (see ``workdays.py``):
@@ -143,7 +143,7 @@ class WorkingCalendar:
 
         Corrected counting (elapsed <= days) makes ``table[i]`` the (days + 1)-th
         working day after ``i`` -- the 46th for 45 days, so a Saturday after a
-        Friday deadline is still in time (DOMAIN.md). Legacy counting
+        Friday deadline is still in time (``docs/counting-rules.md``). Legacy counting
         (``NETWORKDAYS(i, e) <= days``, which also counts a working start day)
         is one working day earlier when ``i`` is a working day. Where that day
         is past the end of the calendar, the entry is the calendar's size (every

@@ -1,7 +1,9 @@
 """Checks across List 4 and List 3 (CIN census rules 1103 and 8831): warnings, the rows still count.
 
 * 1103: an assessment starts before the child's referral;
-* 8831: a referral marked NFA ("no further action") whose child was assessed anyway.
+* 8831: a referral marked NFA ("no further action") whose child was assessed anyway;
+* clock: with the referral-date clock, an assessment with no referral on or before its start
+  (its clock falls back to the start date).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from xladdin.core.measures import clock_fallbacks
 from xladdin.core.quality import apply_problems, as_text, combine, flag_rows, text_date
 from xladdin.core.schema import ASSESSMENT_HEADERS, REFERRAL_HEADERS
 
@@ -112,3 +115,46 @@ def cross_check_frames(
                 )
             )
     return apply_problems(pd.DataFrame({"source_row": []}), combine(parts))
+
+
+def clock_fallback_rows(
+    assessments: pd.DataFrame,
+    referrals: pd.DataFrame,
+    *,
+    assessments_file: str = "",
+    referrals_file: str = "",
+    assessment_headers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Warnings for the referral-date clock: assessments with no referral on or before their start.
+
+    With ``clock="referral"`` such an assessment's clock starts at its own
+    start date instead (:func:`xladdin.core.measures.clock_fallbacks`). It is
+    still counted; the warning says why its clock did not start at a referral.
+    Rows already kept out of the figures are not listed again.
+    """
+    ah = {**ASSESSMENT_HEADERS, **(assessment_headers or {})}
+    ok = (assessments["problem"] == "").to_numpy() if "problem" in assessments else True
+    fell = clock_fallbacks(assessments, referrals) & ok
+    if not fell.any():
+        return apply_problems(pd.DataFrame({"source_row": []}), combine([]))
+    r_ok = referrals["problem"] == "" if "problem" in referrals else True
+    known = set(referrals.loc[referrals["referral_date"].notna() & r_ok, "child_id"].astype(str))
+    later = assessments.loc[fell, "child_id"].astype(str).isin(known).to_numpy()
+    why = np.where(
+        later,
+        f"the child's referrals in {referrals_file} are all after the start",
+        f"{referrals_file} has no referral of this child",
+    ).astype(object)
+    rows = flag_rows(
+        assessments,
+        fell,
+        file=assessments_file,
+        column=ah["start"],
+        value=lambda sub: text_date(sub["start"]),
+        rule="clock",
+        reason="Referral-date clock: "
+        + why
+        + ", so this assessment's clock starts at its own start date. Still counted; check that the "
+        "referral is in List 3 with the right child ID and date.",
+    )
+    return apply_problems(pd.DataFrame({"source_row": []}), combine([rows]))

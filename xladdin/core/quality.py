@@ -16,6 +16,11 @@ duplicate same child + start (List 4), or same         later copies excluded; th
 8896      two or more open assessments for a child   warning only, still counted
 1103      assessment starts before the referral      warning only (cross-check)
 8831      referral NFA but the child was assessed    warning only (cross-check)
+12m       "Number of Referrals in Last 12 Months"    warning only: the dates
+          unusable, differing within a child, or     decide that referral
+          disagreeing with the extract's dates
+clock     no referral on or before the start: the    warning only (referral-date
+          referral-date clock fell back to it        clock, cross-check)
 ========  =========================================  ===========================
 
 "Key dates" are the assessment start and authorisation (List 4) and the
@@ -40,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xladdin.core.rereferrals import count_problems
 from xladdin.core.schema import ASSESSMENT_HEADERS, AUDIT_HEADERS, REFERRAL_HEADERS
 
 QUALITY_COLUMNS = ("file", "row", "column", "value", "reason", "rule")
@@ -47,7 +53,7 @@ QUALITY_COLUMNS = ("file", "row", "column", "value", "reason", "rule")
 #: Rules that keep a row out of the measures (they set ``frame.problem``).
 EXCLUDING_RULES = frozenset({"date", "blank", "team", "8608", "future", "duplicate"})
 #: Rules that only warn: the row still counts.
-WARNING_RULES = frozenset({"8896", "1103", "8831"})
+WARNING_RULES = frozenset({"8896", "1103", "8831", "12m", "clock"})
 
 # Internal: quality rows carry a short ``problem`` label while being built; the
 # label goes into ``frame.problem`` for excluding rules and is then dropped.
@@ -379,6 +385,15 @@ def check_referrals(
             what="child, referral date and referral source",
         )
     )
+    # Ofsted's "Number of Referrals in Last 12 Months": warnings only (see core/rereferrals.py),
+    # checked on the rows that are evidence of a referral (not duplicates, blanks or future dates).
+    found = combine(parts)
+    out = found["rule"].isin(EXCLUDING_RULES - {"team"}) & found["problem"].ne("")
+    kept_out = np.isin(frame["source_row"].to_numpy(), found.loc[out, "row"].to_numpy())
+    evidence = frame.assign(problem=np.where(kept_out, "kept out", frame.get("problem", "")))
+    column = h["referrals_12m"]
+    for mask, value, reason in count_problems(evidence, column):
+        parts.append(flag_rows(frame, mask, file=file, column=column, value=value, reason=reason, rule="12m"))
     return combine(parts)
 
 

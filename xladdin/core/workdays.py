@@ -1,6 +1,6 @@
 """Elapsed working days, deadlines and the 45-working-day test.
 
-The conventions (DOMAIN.md, decided):
+The conventions (``docs/counting-rules.md``):
 
 * **elapsed**: working days ``d`` with ``start < d <= end``. The start day is
   day 0, so a same-day completion is 0. Excel: ``NETWORKDAYS(start+1, end, H)``.

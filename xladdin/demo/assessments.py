@@ -94,7 +94,7 @@ def plan_completed(rng: np.random.Generator) -> list[dict[str, Any]]:
             for i, team in enumerate(teams):
                 if i not in chosen:
                     kinds.append((team, "late"))
-                else:  # ~9% of in-time completions land on the 45th day (DOMAIN.md: 41-45 band)
+                else:  # ~9% of in-time completions land on the 45th day (England 2025: 18.9% in the 41-45 band)
                     kinds.append((team, "boundary" if rng.random() < 0.09 else "in"))
         days = working_days_in(month)
         for team, kind in kinds:

@@ -2,7 +2,8 @@
 
 Everything here is invented: child IDs start with ``DEMO``, workers and dates
 of birth are made up. The numbers are built, not sampled, so that the demo
-gives the seed report's figures exactly (``seed-spotlight-report-nov-2024.txt``):
+gives the seed report's figures exactly (a council's November 2024 Performance
+Spotlight, the report that started this project):
 
 * September 2024, **legacy** counting (``NETWORKDAYS(start, end) <= 45``): the
   seed's team table row for row, 150 completed and 100 in time (66.7%);
@@ -10,7 +11,8 @@ gives the seed report's figures exactly (``seed-spotlight-report-nov-2024.txt``)
   (76.0%). The 14 extra are assessments authorised *on* the 45th working day
   after a working-day start, which legacy counting calls day 46;
 * October 2024, corrected: 153 of 182 (84.1%, "84%");
-* Oct 2023 to Aug 2024: between 76% and 88%, varied;
+* Sep 2023 to Aug 2024: between 76% and 88%, varied (so the 13-month trend to
+  September 2024 has a figure in every month);
 * the audit tracker gives 39 audits, 85% completed, 39% new vs 61% similar
   concerns, and 59% / 35% / 6% domestic abuse / risk outside the home / neglect.
 
@@ -68,7 +70,7 @@ from xladdin.demo.plan import (
 
 
 def _twelve_months_before(day: dt.date) -> dt.date:
-    # Calendar months (DOMAIN.md); 29 February falls back to 28 February.
+    # Calendar months (docs/counting-rules.md); 29 February falls back to 28 February.
     try:
         return day.replace(year=day.year - 1)
     except ValueError:
@@ -146,7 +148,8 @@ def _link_children(rng: np.random.Generator, referrals: list[dict[str, Any]], fi
     earlier and whose assessments are all finished; for referrals early in
     the window the earlier referral may lie before the extract starts
     (``history``), which only the "Number of Referrals in Last 12 Months"
-    column can show.
+    column can show (when it is less than 12 months before the child's latest
+    referral: the column counts the 12 months before that one).
     """
     rate = dict(zip(TEAMS, rng.uniform(0.10, 0.30, len(TEAMS)), strict=True))
     children: list[dict[str, Any]] = []
@@ -253,8 +256,11 @@ def _referral_rows(
     rows = []
     for ref in referrals:
         c, day = ref["child"], ref["date"]
-        back = _twelve_months_before(day)
-        recent = sum(1 for d in c["dates"] if back <= d <= day)  # this referral included
+        # Ofsted's meaning: the child's referrals in the 12 months before their LATEST referral
+        # (not counting it), the same value on every row of the child; 0 is the lowest value.
+        latest = max(c["dates"])
+        back = _twelve_months_before(latest)
+        recent = sum(1 for d in c["dates"] if back <= d < latest)
         values = {
             "child_id": c["id"], "gender": c["gender"], "ethnicity": c["ethnicity"],
             "date_of_birth": date_text(c["dob"]), "age": _age(c["dob"], day),
@@ -268,6 +274,7 @@ def _referral_rows(
     blank[_column(schema.REFERRAL_HEADERS, "team")] = ""
     blank[_column(schema.REFERRAL_HEADERS, "worker")] = ""
     blank[_column(schema.REFERRAL_HEADERS, "child_id")] = "DEMO000000"
+    blank[_column(schema.REFERRAL_HEADERS, "referrals_12m")] = "0"  # a child with no other referral
     rows.append(blank)
     rows.sort(key=lambda r: (_parse(r[5]), r[0]))
     return rows

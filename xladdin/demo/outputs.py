@@ -1,7 +1,7 @@
 """The demo's workbook, spotlight, leadership export, PDF and page images (``xladdin demo --out DIR``).
 
 The commentary below is the kind an officer writes; it follows the seed
-report's sections (shared/seed-spotlight-report-nov-2024.txt) with the names
+report's sections (a council's November 2024 Performance Spotlight) with the names
 of people left out. Everything else comes from the demo extracts.
 """
 

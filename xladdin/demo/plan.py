@@ -1,6 +1,6 @@
 """The demo's plan: the seed report's figures and the made-up names the synthetic extracts use.
 
-Every number here is the seed report's (``seed-spotlight-report-nov-2024.txt``) or an invented
+Every number here is the seed report's (a council's November 2024 Performance Spotlight) or an invented
 plan that reproduces it; :mod:`xladdin.demo.extracts` turns the plan into CSV files.
 """
 
@@ -19,7 +19,7 @@ FILES = {
 
 #: The seed's September 2024 team table (legacy counting), as printed:
 #: team, denominator (completed), numerator (in time). Source:
-#: shared/seed-spotlight-report-nov-2024.txt, "Assessment data for September".
+#: the seed report, "Assessment data for September".
 SEPTEMBER_LEGACY: tuple[tuple[str, int, int], ...] = (
     ("Children in Care 1", 3, 2),
     ("Children in Care 2", 3, 2),
@@ -64,6 +64,7 @@ SEPTEMBER_BOUNDARY: dict[str, int] = {
 #: Completed assessments by month of authorisation: (completed, in time by
 #: corrected counting). September comes from the seed table above.
 MONTH_PLAN: dict[str, tuple[int, int]] = {
+    "2023-09": (131, 106),  # 80.9%: the trend's first month, so the demo fills all 13 months
     "2023-10": (142, 116),  # 81.7%
     "2023-11": (156, 129),  # 82.7%
     "2023-12": (118, 93),  # 78.8%
@@ -83,7 +84,7 @@ MONTH_PLAN: dict[str, tuple[int, int]] = {
 OPEN_PLAN = (("overdue", 9, (46, 58)), ("due soon", 12, (35, 44)), ("not yet due", 84, (0, 34)))
 
 #: Referrals a month (List 3), topped up with referrals that need no List 4 row: NFA
-#: ones, and before Oct 2023 ones whose assessment finished before the List 4 window.
+#: ones, and before Sep 2023 ones whose assessment finished before the List 4 window.
 #: October 2024 is busier (seed: "the high number of referrals" in October).
 REFERRALS_A_MONTH = 215
 REFERRALS_BUSY = {"2024-10": 265}

@@ -42,6 +42,7 @@ from xladdin.workbook.areas import (
     split_anchor,
 )
 from xladdin.workbook.book import closure_day
+from xladdin.workbook.create import DETAIL_SHEETS
 from xladdin.workbook.refresh import RefreshResult, prepare_tables
 from xladdin.workbook.settings import SETTING_ROWS, Settings
 
@@ -109,8 +110,30 @@ def _save(book: Any, p: Placement) -> _Saved:
     saved = _Saved(p.name, old.refers_to if old is not None else None)
     for rng in ([old.refers_to_range] if old is not None else []) + [_new_block(book, p)]:
         saved.blocks.append((rng, rng.options(ndim=2).value))
-    saved.formats = [(rng, rng.number_format) for rng, _ in _data_columns(book, p)]
+    saved.formats = [(rng, rng.number_format) for rng in _format_ranges(book, p, old)]
     return saved
+
+
+def _format_ranges(book: Any, p: Placement, old: Any) -> list[Any]:
+    """The data-row ranges whose number formats writing ``p`` changes, each cut where the old block
+    ends: a grown area's new rows have another format than its old ones, and Excel reports no
+    format for a range of mixed formats, so each part is kept (and put back) on its own."""
+    ranges = [rng for rng, _ in _data_columns(book, p)]
+    if old is None:
+        return ranges
+    last = old.refers_to_range.row + old.refers_to_range.shape[0] - 1
+    out = []
+    for rng in ranges:
+        top, bottom = rng.row, rng.row + rng.shape[0] - 1
+        if top <= last < bottom:
+            col = column_letter(rng.column)
+            out += [
+                rng.resize(row_size=last - top + 1),
+                book.sheets[p.sheet].range(f"{col}{last + 1}:{col}{bottom}"),
+            ]
+        else:
+            out.append(rng)
+    return out
 
 
 def _write(book: Any, p: Placement, saved: _Saved) -> None:
@@ -143,7 +166,8 @@ def _restore(book: Any, saved: _Saved) -> None:
 def check_sheets(book: Any, where: str) -> None:
     """Raise WorkbookError naming a sheet that refresh writes to and that is missing (renamed?)."""
     present = {sheet.name for sheet in book.sheets}
-    for sheet in sorted({area.sheet for area in AREAS.values()} - present):
+    # A workbook made before the child-level lists existed has no sheets for them: they are skipped.
+    for sheet in sorted({area.sheet for area in AREAS.values()} - present - set(DETAIL_SHEETS)):
         raise WorkbookError(
             f"{where} has no sheet called {sheet!r}, where refresh writes its tables: "
             f"rename the sheet back to {sheet}, or rebuild the workbook with `xladdin build-workbook`."
@@ -197,7 +221,8 @@ def refresh(
         name=path.name,
     )
     say("Writing the tables")
-    rows = write_tables(book, tables)
+    present = {sheet.name for sheet in book.sheets}
+    rows = write_tables(book, {n: t for n, t in tables.items() if AREAS[n].sheet in present})
     return RefreshResult(
         path=path,
         backup=None,

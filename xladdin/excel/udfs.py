@@ -3,7 +3,7 @@
 The convention that causes mistakes: the start day is day 0. A completion on
 the 45th working day after the start is 45 elapsed and IN TIME; Excel's
 ``NETWORKDAYS(start, end)`` counts the start day too and calls it late
-(the seed report's bug; README, "The counting rules").
+(the seed report's bug; ``docs/counting-rules.md``, "Legacy counting").
 
 Each function takes a cell or a whole range and answers a same-shaped range
 in ONE call of the vectorised engine (``xladdin.core.workdays.timeliness``),

@@ -1,6 +1,6 @@
 """The leadership export: a new file holding only the Spotlight sheet, safe to send outside the team.
 
-What leaves the building (DOMAIN.md): team-level figures only. The export is
+What leaves the building (docs/counting-rules.md): team-level figures only. The export is
 a *copy* of the Spotlight sheet (so the officer's review is what is sent),
 then everything that could carry more is removed:
 

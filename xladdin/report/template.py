@@ -136,7 +136,7 @@ def load_look(template: Path | str | None = None) -> Look:
             f"{', '.join(missing)}. Put each name in column A and a sample cell in column B."
         )
     for s in styles.values():
-        if not s["font"].name:  # an unnamed font renders serif in LibreOffice (FINDINGS.md)
+        if not s["font"].name:  # an unnamed font renders serif in LibreOffice
             s["font"] = copy(s["font"])
             s["font"].name = "Calibri"
     page = wb["Page"]

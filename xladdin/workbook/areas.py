@@ -34,6 +34,7 @@ from xladdin.core.calendar import WorkingCalendar
 from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import Counting
+from xladdin.workbook import detail
 from xladdin.workbook.settings import Settings
 
 PCT = "0.0%"
@@ -87,6 +88,9 @@ AREAS: dict[str, Area] = {
     "xl_bank_holidays": Area("Holidays", "A4", 2, {0: DATE}),
     "xl_about": Area("About", "A4", 2),
     "xl_extracts": Area("About", "A14", 6, {2: INT, 3: DATE}),
+    "xl_rereferral_note": Area("Re-referrals", "A2", 1),
+    "xl_completed": Area("Completed assessments", "A4", 11, detail.COMPLETED_FORMATS, child_level=True),
+    "xl_referral_detail": Area("Referrals in month", "A4", 10, detail.REFERRAL_FORMATS, child_level=True),
 }
 
 #: Header of each area (fixed ones; the team table's depends on the counting).
@@ -103,11 +107,13 @@ HEADERS: dict[str, list[str]] = {
         "Status",
     ],
     "xl_quality": ["File", "Row", "Column", "Value", "Reason", "Rule"],
-    "xl_rereferrals": ["Team/Locality", "Referrals (denominator)", "Re-referrals", "% of referrals"],
+    "xl_rereferrals": detail.REREFERRAL_HEADER,
     "xl_audit": ["Measure", "Count", "Base", "%"],
     "xl_bank_holidays": ["Date", "Bank holiday"],
     "xl_about": ["Item", "Value"],
     "xl_extracts": ["Extract", "File", "Rows", "Extract date", "SHA-256", "Path"],
+    "xl_completed": detail.COMPLETED_HEADER,
+    "xl_referral_detail": detail.REFERRAL_HEADER,
 }
 
 #: The officer's commentary cells (defined names on the Commentary sheet), in report order.
@@ -305,11 +311,17 @@ def build_tables(
     tables = _timeliness_tables(assessments.frame, refs, settings, month, calendar)
     tables["xl_open"] = _open_table(assessments, settings, calendar)
     tables["xl_quality"] = _quality_table(extracts)
-    tables["xl_rereferrals"] = _rereferral_table(refs, month)
+    tables["xl_quality"].rows += detail.clock_quality_rows(assessments, referrals, settings)
+    tables.update({n: Table(h, r) for n, (h, r) in detail.rereferral_tables(referrals, month).items()})
     tables["xl_audit"] = _audit_table(audit)
     tables["xl_bank_holidays"] = _holiday_table(calendar, month, assessments.extract_date)
     tables["xl_about"] = _about_table(settings, month, calendar, refreshed_at)
     tables["xl_extracts"] = _extracts_table(extracts)
+    # The child-level lists behind the figures last: the largest blocks, written after the rest.
+    tables["xl_completed"] = Table(
+        HEADERS["xl_completed"], detail.completed_rows(assessments, referrals, settings, month, calendar)
+    )
+    tables["xl_referral_detail"] = tables.pop("xl_referral_detail")
     return tables
 
 
@@ -344,7 +356,8 @@ def _timeliness_tables(
         ],
         [],
     )
-    trend = measures.timeliness_trend(frame, month - (TREND_MONTHS - 1), month, counting=counting, **common)
+    first = measures.trend_start(frame, month, months=TREND_MONTHS)  # not before the extract's data
+    trend = measures.timeliness_trend(frame, first, month, counting=counting, **common)
     tables["xl_trend"] = Table(
         HEADERS["xl_trend"],
         [
@@ -414,19 +427,6 @@ def _quality_table(extracts: list[Any]) -> Table:
     for row in table.rows:
         row[3] = None if row[3] is None else str(row[3])  # the value as the file showed it
     return table
-
-
-def _rereferral_table(refs: pd.DataFrame | None, month: Month) -> Table:
-    if refs is None:
-        return Table(HEADERS["xl_rereferrals"], [])
-    rr = measures.rereferral_rate(refs, month)
-    return Table(
-        HEADERS["xl_rereferrals"],
-        [
-            [str(t), int(n), int(r), _fraction(p)]
-            for t, n, r, p in rr[["team", "referrals", "rereferrals", "percent"]].itertuples(index=False)
-        ],
-    )
 
 
 def _audit_table(audit: Any) -> Table:

@@ -34,18 +34,26 @@ SHEETS = (
     "Commentary",
     "Holidays",
     "About",
+    "Completed assessments",
+    "Referrals in month",
 )
+#: Child-level lists behind the figures: internal, never exported, kept out of print.
+DETAIL_SHEETS = ("Completed assessments", "Referrals in month")
 
 
 TITLES = {
     "Team table": "Assessment timeliness by team",
-    "Trend": "Assessment timeliness: the last 13 months against the target",
+    "Trend": "Assessment timeliness by month (13 months, or from the first month with data) against the target",
     "Open assessments": "Open assessments: overdue, and due soon. INTERNAL: child-level, never share",
     "Data quality": "Data quality: every flagged row and why it is kept out of the figures",
     "Re-referrals": "Re-referrals within 12 months, by team",
     "Commentary": "Commentary: your text for each section of the spotlight",
     "Holidays": "Holidays: the bank holidays in use, and your local closure days",
     "About": "About this workbook",
+    "Completed assessments": "The month's completed assessments: the rows behind the team table. "
+    "INTERNAL: child-level, never share",
+    "Referrals in month": "The month's referrals: the rows behind the re-referral rate. "
+    "INTERNAL: child-level, never share",
 }
 
 
@@ -59,13 +67,15 @@ WIDTHS = {
     "Commentary": [30, 100, 60],
     "Holidays": [14, 40, 3, 14, 40],
     "About": [20, 40, 8, 12, 66, 60],
+    "Completed assessments": [16, 28, 22, 12, 12, 12, 12, 12, 9, 14, 12],
+    "Referrals in month": [16, 28, 12, 11, 11, 14, 18, 12, 12, 10],
 }
 
 
 def _title(ws: Any, text: str) -> None:
     ws["A1"].value = text
     ws["A1"].font = styles.TITLE_FONT
-    ws.sheet_view.showGridLines = ws.title in ("Data quality", "Open assessments")
+    ws.sheet_view.showGridLines = ws.title in ("Data quality", "Open assessments", *DETAIL_SHEETS)
 
 
 def _header_style(ws: Any, row: int, first: int, width: int) -> None:
@@ -126,9 +136,11 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
     wb["Data quality"]["A2"].font = styles.NOTE_FONT
     wb["About"]["A13"].value = "Extract files used"
     wb["About"]["A13"].font = styles.BOLD_FONT
+    for name in DETAIL_SHEETS:
+        detail_sheet(wb[name])
     for name in AREAS:
         area = AREAS[name]
-        if name not in ("xl_team_title", "xl_summary_suggestion"):
+        if name not in ("xl_team_title", "xl_summary_suggestion", "xl_rereferral_note"):
             r0, c0 = anchor(area)
             _header_style(wb[area.sheet], r0, c0, area.width)
         header = areas.HEADERS.get(name)
@@ -159,6 +171,38 @@ def _print_setup(ws: Any, settings: Settings) -> None:
     if ws.title in ("Open assessments", "Data quality"):
         ws.oddHeader.right.text = "INTERNAL: child-level data"
         ws.print_title_rows = "4:4"
+    if ws.title in DETAIL_SHEETS:  # thousands of child-level rows: printed only on purpose
+        ws.oddHeader.right.text = "INTERNAL: child-level data"
+        ws.print_area = "A1:K3"
+
+
+def detail_sheet(ws: Any) -> None:
+    """Notes and frozen header of a child-level list sheet (its area is written by refresh)."""
+    ws["A2"].value = (
+        "Each team's figure is a count of these rows (filter the Team column, or use COUNTIFS). "
+        "Never included in the leadership export."
+    )
+    ws["A2"].font = styles.WARN_FONT
+    ws["A3"].value = "Not printed with the workbook: to print some rows, select them and use Print Selection."
+    ws["A3"].font = styles.NOTE_FONT
+    ws.freeze_panes = "A5"
+
+
+def add_detail_sheets(wb: Any, settings: Settings) -> list[str]:
+    """Add the child-level list sheets to a workbook made before they existed; returns their names."""
+    added = [name for name in DETAIL_SHEETS if name not in wb.sheetnames]
+    for name in added:
+        ws = wb.create_sheet(name)
+        _title(ws, TITLES[name])
+        _widths(ws)
+        detail_sheet(ws)
+        _print_setup(ws, settings)
+        for area_name, area in AREAS.items():
+            if area.sheet == name:
+                r0, c0 = anchor(area)
+                _header_style(ws, r0, c0, area.width)
+                write_area(wb, area_name, Table(areas.HEADERS[area_name], []))
+    return added
 
 
 def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:

@@ -2,8 +2,8 @@
 
 The convention that causes mistakes: openpyxl (``load_workbook(keep_vba=True)``
 then ``save``) keeps ``xl/vbaProject.bin`` and the ``customUI/`` part of an
-``.xlsm`` but drops the package relationship to the ribbon from ``_rels/.rels``
-(FINDINGS.md), so the ribbon silently disappears. Every save of an ``.xlsm``
+``.xlsm`` but drops the package relationship to the ribbon from ``_rels/.rels``,
+so the ribbon silently disappears. Every save of an ``.xlsm``
 must therefore be followed by :func:`reinject_ribbon`; :func:`keep_ribbon`
 gives the step in the form ``save_atomically(after_save=...)`` takes.
 

@@ -21,6 +21,7 @@ from xladdin.errors import WorkbookError
 from xladdin.workbook import areas
 from xladdin.workbook.areas import Table
 from xladdin.workbook.book import load, read_closures, write_area
+from xladdin.workbook.create import add_detail_sheets
 from xladdin.workbook.package import keep_ribbon
 from xladdin.workbook.safe_save import check_not_open, save_atomically
 from xladdin.workbook.settings import Settings, read_settings
@@ -85,6 +86,7 @@ def refresh(
         name=path.name,
     )
     say("Writing the workbook")
+    add_detail_sheets(wb, read_settings(wb))  # a workbook made before the child-level lists existed
     rows = {name: write_area(wb, name, table) for name, table in tables.items()}
     backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
     say("Done")

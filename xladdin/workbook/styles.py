@@ -3,7 +3,7 @@
 Two conventions that cause mistakes:
 
 * openpyxl's ``Font(bold=True)`` with no ``name=`` writes no font name and
-  LibreOffice then renders it in a serif font (FINDINGS.md), so every Font
+  LibreOffice then renders it in a serif font, so every Font
   here names Calibri (Carlito, with Calibri's metrics, stands in when
   rendering on Linux).
 * openpyxl turns any ``str`` starting with ``=`` into a formula and the text
