@@ -167,7 +167,8 @@ def _check_names(src: Path, out: Path, pdf: Path | None) -> None:
 def commentary_warnings(data: SpotlightData, *, suppress: bool, left_out: list[str]) -> list[str]:
     """What the officer should know before a director reads the export."""
     warnings = []
-    for name, label in areas.COMMENTARY.items():
+    for name, long_label in areas.COMMENTARY.items():
+        label = long_label.split(" (")[0]  # "Summary sentence (blank: ...)" -> "Summary sentence"
         raw = data.commentary.get(name, "")
         kept = written(raw)
         if name == "com_summary":

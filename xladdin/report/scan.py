@@ -22,8 +22,9 @@ values), a number written as text only from 5 digits (a 4-digit number is a
 year or a count), and dates of birth (a column whose header says "birth" or
 "DOB") as dd/mm/yyyy, d/m/yyyy and yyyy-mm-dd. Left out, because the export
 rightly prints them: any text the workbook also shows at team level (team
-names, headers), the Annex A column names, and lowercase words without a digit
-(xladdin's own codes: "overdue", "duplicate"). A value matches as whole words,
+names, headers), team names in a child-level column headed "Team", the Annex A
+column names, and lowercase words without a digit (xladdin's own codes:
+"overdue", "duplicate"). A value matches as whole words,
 ignoring case and runs of spaces. The messages name where a value is, never
 the value itself.
 """
@@ -56,6 +57,7 @@ NOTHING_WRITTEN = "Nothing was written."
 _WORD = re.compile(r"[^\W_]+")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _BIRTH = re.compile(r"birth|\bdob\b", re.IGNORECASE)
+_TEAM = re.compile(r"\bteam\b", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -107,6 +109,8 @@ class ChildLevel:
         """Read every child-level area of an openpyxl workbook (before its sheets are removed)."""
         team_level = {_key(h) for headers in _annex_a_headers() for h in headers}
         child_cells: list[tuple[_Cell, str]] = []  # (cell, its column's header)
+        # A child-level column headed "Team" holds team names, which the export rightly prints
+        # (a team with open cases but no completed assessment is in no team-level table).
         for name, area in AREAS.items():
             block = _area_cells(wb, name)
             if not block:
@@ -115,7 +119,11 @@ class ChildLevel:
             team_level.update(_key(h) for h in header if h)
             for row in block[1:]:
                 if area.child_level:
-                    child_cells.extend((c, header[j]) for j, c in enumerate(row))
+                    for j, c in enumerate(row):
+                        if _TEAM.search(header[j]) and isinstance(c.value, str):
+                            team_level.add(_key(c.value))
+                        else:
+                            child_cells.append((c, header[j]))
                 else:
                     team_level.update(_key(c.value) for c in row if isinstance(c.value, str))
         tokens: dict[str, Source] = {}
