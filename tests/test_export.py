@@ -278,3 +278,53 @@ def test_demo_outputs(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(made["export"]).sheetnames == ["Spotlight"]
     assert "Spotlight" not in openpyxl.load_workbook(made["workbook"]).sheetnames
     assert not list((tmp_path / "demo").glob("*.bak.xlsx"))
+
+
+def test_what_the_scan_looks_for(built: Path) -> None:
+    """Child IDs, worker names and Data quality values are looked for; team names, xladdin's own
+    words and headers are not; matches are whole words, any case, any run of spaces."""
+    from xladdin.report.scan import ChildLevel
+
+    child = ChildLevel.from_workbook(openpyxl.load_workbook(built))
+    wb = openpyxl.load_workbook(built)
+    open_rows = [[c.value for c in r] for r in wb["Open assessments"].iter_rows(min_row=5)]
+    child_id, team, worker = open_rows[0][:3]
+    assert child_id.startswith("DEMO") and team and worker
+    assert str(child.find(f"see {child_id}.")) == (
+        "the child-level sheet 'Open assessments' (cell A5, column 'Child ID')"
+    )
+    assert child.find(worker.upper().replace(" ", "\u00a0 ")) is not None
+    for benign in (team, "overdue", "due soon", "Child ID", "Allocated Team", f"x{child_id}", "8608", "2024"):
+        assert child.find(benign) is None, benign
+    assert child.find("the date 31/04/2024 was typed") is not None  # a Data quality value
+
+
+@needs_libreoffice
+def test_the_pdf_text_is_read_back_naming_the_page(tmp_path: Path) -> None:
+    from xladdin.report.pdf import to_pdf
+    from xladdin.report.scan import ChildLevel, Source, check_pdf
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Nothing to see"
+    wb.active["A60"] = "Second page: CHILD12345"
+    wb.active.row_breaks.append(openpyxl.worksheet.pagebreak.Break(id=30))
+    wb.save(tmp_path / "two.xlsx")
+    pdf = to_pdf(tmp_path / "two.xlsx", tmp_path / "two.pdf")
+    child = ChildLevel({"child12345": Source("Detail", "A5", "Child ID")})
+    with pytest.raises(
+        ExportError, match=r"two.pdf, page 2, holds a value from the child-level sheet 'Detail'"
+    ):
+        check_pdf(pdf, "two.pdf", child)
+    check_pdf(pdf, "two.pdf", ChildLevel({"child99999": Source("Detail", "A5", "Child ID")}))
+
+
+def test_the_suppression_default_follows_the_marking() -> None:
+    from xladdin.workbook.settings import Settings
+
+    assert Settings().suppression == "auto" and Settings().marking == "OFFICIAL-SENSITIVE"
+    assert not Settings().suppress
+    assert Settings(marking="OFFICIAL").suppress and Settings(marking="").suppress
+    assert Settings(marking="PUBLIC - for publication").suppress
+    assert (
+        Settings(suppression="on").suppress and not Settings(marking="OFFICIAL", suppression="off").suppress
+    )
