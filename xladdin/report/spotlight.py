@@ -397,7 +397,7 @@ def _bar_section(sheet: _Sheet) -> None:
     page.text(
         f"Bars show each team's % completed within {s.days} working days ({s.counting} counting), "
         "coloured by RAG against the target. Small teams swing widely: see the counts in the table."
-        + (f" A hatched bar marked c: {figures.NOTE}." if hidden else ""),
+        + (" A hatched bar marked c: fewer than 6, not shown." if hidden else ""),
         "note",
     )
 
