@@ -328,3 +328,18 @@ def test_the_suppression_default_follows_the_marking() -> None:
     assert (
         Settings(suppression="on").suppress and not Settings(marking="OFFICIAL", suppression="off").suppress
     )
+
+
+def test_an_export_gets_the_folders_usual_mode_not_owner_only(built: Path, tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        out = export_for_leadership(built, tmp_path / "new.xlsx").xlsx
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o664)
+        export_for_leadership(built, out)  # replacing a file keeps its mode
+        assert out.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(old)
+    assert [p.name for p in tmp_path.iterdir()] == ["new.xlsx"]  # no temporary file left

@@ -238,6 +238,19 @@ def _leave_only_the_spotlight(wb: Any, ws: Any, *, title: str) -> None:
     wb.custom_doc_props = CustomPropertyList()
 
 
+def _mode(path: Path) -> int:
+    """The mode a new file gets (the umask's), or the mode of the file it replaces.
+
+    ``mkstemp`` makes its file readable by its owner only; a file to send is not secret from
+    the folder's other users any more than a file saved by Excel.
+    """
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_all(files: dict[Path, bytes]) -> None:
     """Write each file through a temporary file in its own folder, then rename them all into place.
 
@@ -251,6 +264,7 @@ def _write_all(files: dict[Path, bytes]) -> None:
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
+            os.chmod(tmp, _mode(path))
         for tmp, path in staged:
             os.replace(tmp, path)
     except OSError as exc:
