@@ -343,3 +343,40 @@ def test_an_export_gets_the_folders_usual_mode_not_owner_only(built: Path, tmp_p
     finally:
         os.umask(old)
     assert [p.name for p in tmp_path.iterdir()] == ["new.xlsx"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("plant", "part"),
+    [
+        ("title", r"the document properties \(docProps/core.xml\)"),
+        ("sheet", r"a sheet or defined name \(xl/workbook.xml\)"),
+        ("chart", r"a chart \(xl/charts/chart1.xml\)"),
+        ("footer", r"the page header or footer \(xl/worksheets/sheet1.xml\)"),
+    ],
+)
+def test_the_scan_reads_every_part_not_only_cells(plant: str, part: str) -> None:
+    import io
+
+    from openpyxl.chart import BarChart, Reference
+
+    from xladdin.report.scan import ChildLevel, Source, check_package
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Spotlight"
+    ws["A1"], ws["B1"] = "Jigsaw 1", 3
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1))
+    chart.title = "CHILD12345" if plant == "chart" else "By team"
+    ws.add_chart(chart, "D2")
+    if plant == "title":
+        wb.properties.title = "Report on CHILD12345"
+    if plant == "sheet":
+        ws.title = "CHILD12345"
+    if plant == "footer":
+        ws.oddFooter.left.text = "CHILD12345"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    child = ChildLevel({"child12345": Source("Open assessments", "A5", "Child ID")})
+    with pytest.raises(ExportError, match=rf"x.xlsx: {part} holds a value from the child-level sheet"):
+        check_package(buffer.getvalue(), "x.xlsx", child, set())

@@ -309,8 +309,9 @@ def test_a_value_from_the_data_quality_list_is_refused(base: Path, tmp_path: Pat
 def test_a_child_id_in_the_page_header_is_refused_naming_the_header(
     tmp_path: Path, private_tmp: Path
 ) -> None:
-    # The protective marking is printed only in the page header and footer, not in a cell.
-    path = workbook(tmp_path / "wb", standard_rows(), marking="OFFICIAL-SENSITIVE OPEN00001")
+    # The protective marking is printed only in the page header and footer, not in a cell, right
+    # after Excel's codes for the section, font and colour ("&L&\"Calibri,Bold\"&9&K9C0006OPEN00001").
+    path = workbook(tmp_path / "wb", standard_rows(), marking="OPEN00001")
     refuses(path, private_tmp, r"the page header or footer \(xl/worksheets/sheet1.xml\) holds a value from")
 
 
@@ -380,6 +381,7 @@ def test_a_month_of_4_shows_no_3_no_4_and_no_rate(tmp_path: Path, private_tmp: P
     for text in texts:
         assert not re.search(r"\b[34] of\b|\bof [34]\b|75(\.0)?%", text), text
     assert "In September 2024, fewer than 6 assessments were completed, so their figures show as c." in texts
+    assert not {"Red", "Amber", "Green"} & set(texts)  # a RAG would tell the band of the rate
     first = next(r for r in range(1, 200) if ws.cell(row=r, column=1).value == "Jigsaw 1")
     assert [ws.cell(row=first, column=c).value for c in range(2, 6)] == ["c", "c", "c", "c"]
     assert [ws.cell(row=first + 1, column=c).value for c in range(1, 6)] == ["Total", "c", "c", "c", "c"]

@@ -269,9 +269,20 @@ def _xml_texts(data: bytes) -> list[str]:
         return [data.decode("utf-8", "replace")]
     texts: list[str] = []
     for element in root.iter():
+        if element.text and element.tag.endswith(("Header", "Footer")):
+            texts.append(_without_codes(element.text))
         texts.extend(t for t in (element.text, element.tail) if t and t.strip())
         texts.extend(v for v in element.attrib.values() if v)
     return texts
+
+
+#: Excel's header and footer codes (``&L``, ``&9``, ``&K9C0006``, ``&"Calibri,Bold"``): they run
+#: straight into the text that follows, so "&LOPEN00001" would hide the word OPEN00001.
+_CODES = re.compile(r'&(?:"[^"]*"|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|\d+|[A-Za-z])')
+
+
+def _without_codes(text: str) -> str:
+    return _CODES.sub(" ", text.replace("&&", "\x00")).replace("\x00", "&")
 
 
 def pdf_pages(pdf: Path) -> list[str] | None:

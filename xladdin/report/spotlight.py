@@ -63,8 +63,6 @@ from xladdin.workbook.settings import Settings, named_cell, read_settings
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
 SUBTITLE = "Re-referrals & Assessment Timeliness"
-#: The spotlight's tables and the columns small-number suppression covers (see ``figures``).
-SUPPRESSIBLE = figures.SUPPRESSIBLE
 #: The commentary sections the spotlight prints, with what it shows while one is blank.
 PLACEHOLDERS = {
     "com_audit": "[Write the audit summary on the Commentary sheet.]",
