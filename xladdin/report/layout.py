@@ -197,6 +197,7 @@ def table(
             if j > 1:
                 cell.alignment = Alignment(horizontal="right", vertical="center")
         if rag_col is not None:
+            ws.cell(row=r, column=rag_col + 1).alignment = Alignment(horizontal="center", vertical="center")
             rag = str(row[rag_col] or "").lower()
             if rag in ("green", "amber", "red"):
                 for col in (c for c in (rag_col, pct_col) if c is not None):
