@@ -70,7 +70,7 @@ def test_every_function_named_in_the_page_exists():
         "xladdin.core.quality.check_referrals",
         "xladdin.core.measures.completed_assessments",
         "xladdin.core.measures.trend_start",
-        "xladdin.report.export.suppress_small_numbers",
+        "xladdin.report.figures.Figures",
     ],
 )
 def test_the_rules_the_code_follows_each_have_a_heading(rule):

@@ -246,3 +246,118 @@ def test_the_template_logo_goes_on_the_cover(built: Path, tmp_path: Path) -> Non
     shutil.copy(built, copy)
     write_spotlight(copy, template=template)
     assert media(copy) == []
+
+
+def test_settings_name_the_council_department_title_and_subtitle(tmp_path: Path) -> None:
+    path = spotlight_workbook(
+        tmp_path,
+        council="Borsetshire County Council",
+        department="Children's Services",
+        title="Children's Services Performance",
+        subtitle="Assessments and re-referrals",
+    )
+    ws = openpyxl.load_workbook(path)[SHEET]
+    assert ws["A1"].value == "Borsetshire County Council  |  Children's Services"
+    texts = [v for v in cells(ws).values() if isinstance(v, str)]
+    assert "Children's Services Performance" in texts and "Assessments and re-referrals" in texts
+    assert not [t for t in texts if "Anytown" in t or t == "Performance Spotlight Report"]
+    assert ws.oddHeader.right.text == "Borsetshire County Council  |  Children's Services"
+    assert ws.oddFooter.left.text == "Children's Services Performance: September 2024"
+    # Only the council given: the template's department stays ("&" doubled in a header: "&&").
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B" + str(_settings_row(wb, "set_department"))].value = None
+    wb.save(path)
+    write_spotlight(path)
+    ws = openpyxl.load_workbook(path)[SHEET]
+    assert ws["A1"].value == "Borsetshire County Council  |  Children & Learning"
+    assert ws.oddHeader.right.text == "Borsetshire County Council  |  Children && Learning"
+
+
+def _settings_row(wb, name: str) -> int:
+    return int(next(iter(wb.defined_names[name].destinations))[1].split("$")[-1])
+
+
+def logo_png(colour: str) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (300, 100), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_swapped_logo_reaches_the_spotlight_and_the_export(tmp_path: Path) -> None:
+    """The README's steps: delete the picture on the template's Page sheet, insert yours, save the
+    copy beside the workbook and name it in Settings ('Spotlight template')."""
+    pytest.importorskip("PIL", reason="openpyxl reads pictures only with Pillow")
+    import zipfile
+    from io import BytesIO
+
+    from openpyxl.drawing.image import Image
+
+    from xladdin.report.beside import leadership_beside
+    from xladdin.report.export import export_for_leadership
+
+    ours = logo_png("#7030A0")
+    with zipfile.ZipFile(default_template()) as z:
+        (anytown,) = [z.read(n) for n in z.namelist() if n.startswith("xl/media/")]
+    assert ours != anytown
+    template = tmp_path / "our-template.xlsx"
+    t = openpyxl.load_workbook(default_template())
+    t["Page"]._images = []
+    picture = Image(BytesIO(ours))
+    picture.anchor = "G2"
+    t["Page"].add_image(picture)
+    t.save(template)
+    path = spotlight_workbook(tmp_path, template="our-template.xlsx", council="Borsetshire County Council")
+
+    def logos(xlsx: Path) -> list[bytes]:
+        with zipfile.ZipFile(xlsx) as z:
+            return [z.read(n) for n in z.namelist() if n.startswith("xl/media/")]
+
+    assert logos(path) == [ours]
+    export = export_for_leadership(path, tmp_path / "leadership.xlsx")
+    assert logos(export.xlsx) == [ours]
+    assert export.warnings == []  # the council's own logo: no warning about the placeholder one
+    # The ribbon's Export works on a copy in a temporary folder: the relative path still resolves.
+    beside = leadership_beside(path)
+    assert logos(beside.xlsx) == [ours]
+    # With the built-in template, a council name but the ANYTOWN logo: the export says so.
+    (tmp_path / "our-template.xlsx").rename(tmp_path / "moved.xlsx")
+    with pytest.raises(WorkbookError, match=r"Spotlight template .*our-template.xlsx does not exist"):
+        write_spotlight(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B" + str(_settings_row(wb, "set_template"))].value = None
+    wb.save(path)
+    warned = export_for_leadership(path, tmp_path / "again.xlsx").warnings
+    assert warned == [
+        "The council name is 'Borsetshire County Council' but the logo is the built-in template's "
+        "placeholder: put your logo on a copy of the template (README, 'Your council's look') and "
+        "name it on the Settings sheet, 'Spotlight template'."
+    ]
+
+
+def test_the_template_ships_in_the_package_and_is_found_without_the_source_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    from xladdin.report import template as template_module
+
+    repo = Path(__file__).resolve().parents[1]
+    data = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["xladdin"]
+    assert any(
+        list((repo / "xladdin").glob(p)) == [repo / "xladdin/data/templates/spotlight.xlsx"] for p in patterns
+    )
+    # An installed package: site-packages/xladdin/..., no templates/ folder beside it.
+    site = tmp_path / "site-packages"
+    packaged = site / "xladdin" / "data" / "templates" / "spotlight.xlsx"
+    packaged.parent.mkdir(parents=True)
+    shutil.copy(repo / "xladdin" / "data" / "templates" / "spotlight.xlsx", packaged)
+    monkeypatch.setattr(template_module, "__file__", str(site / "xladdin" / "report" / "template.py"))
+    assert default_template() == packaged
+    packaged.unlink()
+    with pytest.raises(WorkbookError, match=r"shipped with xladdin .* is missing: .*--template FILE"):
+        default_template()

@@ -105,7 +105,7 @@ def test_new_workbook_has_the_sheets_settings_and_named_areas(tmp_path: Path) ->
     assert month_cell.value == "2024-09" and month_cell.number_format == "@"
     # Choices are offered as drop-downs.
     formulas = {dv.formula1 for dv in wb["Settings"].data_validations.dataValidation}
-    assert '"corrected,legacy"' in formulas and '"on,off"' in formulas
+    assert '"corrected,legacy"' in formulas and '"auto,on,off"' in formulas
     # Formatting lives in the workbook: RAG conditional formats and the trend chart.
     rules = [r for cf in wb["Team table"].conditional_formatting for r in cf.rules]
     assert {r.formula[0] for r in rules} >= {'$E5="red"', '$E5="amber"', '$E5="green"'}

@@ -125,10 +125,14 @@ def _workbook_commands(sub: Any) -> None:
     p = sub.add_parser("spotlight", help="write the formatted Spotlight sheets into a workbook")
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("--month", metavar="YYYY-MM")
-    p.add_argument("--template", metavar="FILE", help="default: templates/spotlight.xlsx")
+    p.add_argument(
+        "--template",
+        metavar="FILE",
+        help="the look (default: Settings' 'Spotlight template', else the built-in)",
+    )
     p.set_defaults(func="books:cmd_spotlight")
 
-    p = sub.add_parser("export", help="the leadership export: spotlight sheets only, values only")
+    p = sub.add_parser("export", help="the leadership export: the spotlight only, values only, checked")
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.add_argument("--pdf", metavar="FILE.pdf", help="also a PDF (needs LibreOffice)")
@@ -137,6 +141,11 @@ def _workbook_commands(sub: Any) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show counts 1-5 and their rates as 'c' (default: the workbook's Settings)",
+    )
+    p.add_argument(
+        "--template",
+        metavar="FILE",
+        help="the look (default: Settings' 'Spotlight template', else the built-in)",
     )
     p.set_defaults(func="books:cmd_export")
 

@@ -117,8 +117,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from xladdin.report.export import export_for_leadership
 
     result = export_for_leadership(
-        Path(args.workbook), Path(args.out), pdf=Path(args.pdf) if args.pdf else None, suppress=args.suppress
+        Path(args.workbook),
+        Path(args.out),
+        pdf=Path(args.pdf) if args.pdf else None,
+        suppress=args.suppress,
+        template=args.template,
     )
+    for warning in result.warnings:
+        sys.stderr.write(f"xladdin: warning: {warning}\n")
     sys.stdout.write(f"Leadership export: {result.xlsx}\n")
     if result.pdf:
         sys.stdout.write(f"PDF: {result.pdf}\n")

@@ -6,9 +6,9 @@ is a report built from it. So the saved workbook is copied to a temporary
 file in the same folder, the spotlight is written into the copy (an
 ``.xlsx``: no macros, no ribbon), and the result is moved into place as
 ``<workbook> - Spotlight YYYY-MM.xlsx``. The leadership export is made from
-such a copy too, as ``<workbook> - Leadership YYYY-MM.xlsx``; it therefore
-reflects the workbook (its Commentary sheet), not edits made in an earlier
-spotlight file. A spotlight or export file that is open in Excel is refused
+such a copy too, as ``<workbook> - Leadership YYYY-MM.xlsx`` (the export builds
+its own spotlight); it therefore reflects the workbook (its Commentary sheet),
+not edits made in an earlier spotlight file. A spotlight or export file that is open in Excel is refused
 with a message (``safe_save.check_not_open``), never overwritten.
 """
 
@@ -26,8 +26,10 @@ from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
 from xladdin.report.export import ExportResult, export_for_leadership
 from xladdin.report.spotlight import write_spotlight
+from xladdin.report.template import template_path
 from xladdin.workbook.book import read_area
 from xladdin.workbook.safe_save import check_not_open
+from xladdin.workbook.settings import Settings, read_settings
 
 
 def refreshed_month(workbook_path: Path | str) -> Month:
@@ -63,7 +65,17 @@ def beside(workbook_path: Path | str, kind: str, month: Month) -> Path:
 def _spotlight_copy(src: Path, folder: Path, template: Path | str | None) -> Path:
     copy = folder / f"{src.stem}.xlsx"
     shutil.copyfile(src, copy)
+    if template is None:  # Settings' template path is relative to the workbook's folder, not the copy's
+        template = template_path(None, _settings(copy), src.resolve().parent)
     return write_spotlight(copy, template=template)
+
+
+def _settings(path: Path) -> Settings:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return read_settings(wb)
+    finally:
+        wb.close()
 
 
 def spotlight_beside(
@@ -94,6 +106,10 @@ def leadership_beside(
 ) -> ExportResult:
     """Write ``<workbook> - Leadership YYYY-MM.xlsx`` (and ``.pdf`` if asked) from the saved workbook.
 
+    Returns:
+        The export's result; its ``warnings`` (empty or placeholder commentary, small counts
+        quoted in the officer's text) are for one message box after the file opens.
+
     Raises:
         WorkbookError, ExportError: never refreshed, the export file is open, LibreOffice missing (pdf).
     """
@@ -101,5 +117,10 @@ def leadership_beside(
     out = beside(src, "Leadership", refreshed_month(src))
     (progress or (lambda _m: None))(f"Writing {out.name}")
     with tempfile.TemporaryDirectory(prefix=".xladdin-", dir=src.parent) as tmp:
-        spotlight = _spotlight_copy(src, Path(tmp), None)
-        return export_for_leadership(spotlight, out, pdf=out.with_suffix(".pdf") if pdf else None)
+        copy = Path(tmp, f"{src.stem}.xlsx")
+        shutil.copyfile(src, copy)
+        # Settings' template path is relative to the workbook's folder, not the copy's.
+        template = template_path(None, _settings(copy), src.resolve().parent)
+        return export_for_leadership(
+            copy, out, pdf=out.with_suffix(".pdf") if pdf else None, template=template
+        )

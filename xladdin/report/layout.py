@@ -9,7 +9,9 @@ page itself when a row does not fit.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from copy import copy
 from typing import Any
 
@@ -93,9 +95,21 @@ class Page:
         return self.set_height(points)
 
 
-def paragraphs(page: Page, text: str, placeholder: str) -> None:
+#: A paragraph that is only a bracketed instruction, "[Write the action plan on the Commentary sheet.]".
+PLACEHOLDER = re.compile(r"^\[[^\]]*\]$")
+
+
+def written(text: str) -> str:
+    """The officer's text without placeholder paragraphs ("" when nothing else is left)."""
+    kept = [line for line in (text or "").split("\n") if not PLACEHOLDER.match(line.strip())]
+    return "\n".join(kept).strip()
+
+
+def paragraphs(page: Page, text: str, placeholder: str | None) -> None:
+    """The officer's text, paragraph by paragraph; ``placeholder`` (or nothing, if None) when blank."""
     if not text.strip():
-        page.text(placeholder, "note")
+        if placeholder is not None:
+            page.text(placeholder, "note")
         return
     lines = [p.strip() for p in text.split("\n")]
     for i, stripped in enumerate(lines):
@@ -112,6 +126,18 @@ def paragraphs(page: Page, text: str, placeholder: str) -> None:
             page.text(stripped.lstrip("#").strip(), "subheading", pad=4)
         else:
             page.text(stripped, "body")
+
+
+def reader_date(value: Any) -> str:
+    """ "2024-11-04 09:30:00" -> "4 November 2024 at 09:30" (a reader's date, not a record's)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+    return str(value or "")
 
 
 def banner(page: Page, look: Look) -> None:
@@ -171,6 +197,7 @@ def table(
             if j > 1:
                 cell.alignment = Alignment(horizontal="right", vertical="center")
         if rag_col is not None:
+            ws.cell(row=r, column=rag_col + 1).alignment = Alignment(horizontal="center", vertical="center")
             rag = str(row[rag_col] or "").lower()
             if rag in ("green", "amber", "red"):
                 for col in (c for c in (rag_col, pct_col) if c is not None):
@@ -186,6 +213,45 @@ def table(
                 )
         page.set_height(17)
     return first, page.row - 1
+
+
+def glance(page: Page, rows: list[tuple[str, Any, Any, Any, str]]) -> None:
+    """The cover's "at a glance" table: label, this month, last month, target, RAG (coloured)."""
+    if not rows:
+        return
+    ws, look = page.ws, page.look
+    header = ["At a glance", "", "", "", "This month", "Last month", "Target", "RAG"]
+    r = page.row
+    for j, text in enumerate(header, start=1):
+        look.apply(ws.cell(row=r, column=j), "table_header")
+        put(ws.cell(row=r, column=j), text or None)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+    ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", indent=1)
+    page.set_height(22)
+    for label, now, before, target, rag in rows:
+        r = page.row
+        values = [label, None, None, None, now, before, target, rag.capitalize() or None]
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=j)
+            look.apply(cell, "table_body")
+            put(cell, value)
+            if j >= 5:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            if j in (5, 6):
+                cell.number_format = "0.0%"
+            if j == 7:
+                cell.number_format = "0%"
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="center", indent=1)
+        if rag.lower() in ("green", "amber", "red"):
+            style = look.styles["rag_" + rag.lower()]
+            for j in (5, 8):
+                cell = ws.cell(row=r, column=j)
+                cell.fill = copy(style["fill"])
+                f = copy(cell.font)
+                f.color = copy(style["font"].color)
+                cell.font = f
+        page.set_height(20)
 
 
 def define(wb: Any, name: str, ws: Any, first_row: int, last_row: int, width: int) -> None:

@@ -6,10 +6,16 @@ Conventions that cause mistakes:
   and Commentary), never from the extracts, so it shows exactly what the
   officer refreshed and reviewed, whether the areas were written headless or
   by the live-Excel path. Its month is the month of the last refresh.
-* It is values only (no formulas), so the leadership export is a copy of it.
+* It is values only (no formulas). The leadership export builds its own copy
+  the same way, with ``export=True``: small numbers suppressed everywhere a
+  figure is printed (``figures``), and no placeholder printed where the
+  officer has not written a section yet (a commentary-only section is left
+  out, contents included).
 * Each section starts on a new page; the contents page numbers come from the
   same row heights that are written, with A4 fitted to the page width.
 * The officer's own summary sentence (Commentary) wins over the generated one.
+* Council name, department, title and subtitle on Settings win over the
+  template's text; the template gives everything else (look, logo, page).
 
 Sections, as in the seed: title and month, contents, re-referrals audit
 summary, re-referrals action plan, assessment data for the month (team table
@@ -21,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,20 +36,24 @@ from openpyxl.utils import get_column_letter
 
 from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
-from xladdin.report.charts import bar_chart, trend_chart
+from xladdin.report import figures
+from xladdin.report.charts import HELPER, TREND_MIN, bar_chart, helper_columns, trend_chart
+from xladdin.report.figures import Figures
 from xladdin.report.layout import (
     COLS,
     Page,
     banner,
     define,
+    glance,
     heading,
     page_setup,
     paragraphs,
-    put,
+    reader_date,
     reserve,
     table,
+    written,
 )
-from xladdin.report.template import Look, copy_images, load_look
+from xladdin.report.template import Look, copy_images, load_look, template_path
 from xladdin.workbook import areas
 from xladdin.workbook.book import load, read_area
 from xladdin.workbook.package import keep_ribbon
@@ -53,12 +62,12 @@ from xladdin.workbook.settings import Settings, named_cell, read_settings
 
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
-#: Names (on the Spotlight sheet) of the tables the export may suppress, and their columns:
-#: count columns, then (rate column, count columns it is built on).
-SUPPRESSIBLE: dict[str, dict[str, Any]] = {
-    "spot_team_table": {"counts": (1, 2, 5), "rates": {3: (1, 2), 4: (1, 2), 6: (1, 5), 7: (1, 2)}},
-    "spot_trend": {"counts": (1, 2), "rates": {3: (1, 2)}},
-    "spot_audit": {"counts": (1, 2), "rates": {3: (1, 2)}},
+SUBTITLE = "Re-referrals & Assessment Timeliness"
+#: The commentary sections the spotlight prints, with what it shows while one is blank.
+PLACEHOLDERS = {
+    "com_audit": "[Write the audit summary on the Commentary sheet.]",
+    "com_action_plan": "[Write the action plan on the Commentary sheet.]",
+    "com_assessment": "[Write the assessment commentary and remedial action on the Commentary sheet.]",
 }
 
 
@@ -79,7 +88,7 @@ class SpotlightData:
     @property
     def summary(self) -> str:
         """The officer's summary sentence if written, else xladdin's suggestion."""
-        return self.commentary.get("com_summary") or self.suggestion
+        return written(self.commentary.get("com_summary", "")) or self.suggestion
 
 
 def read_spotlight_data(wb: Any, month: Month | None = None) -> SpotlightData:
@@ -116,10 +125,6 @@ def read_spotlight_data(wb: Any, month: Month | None = None) -> SpotlightData:
     )
 
 
-def _pct_text(value: Any) -> str:
-    return "" if value is None or isinstance(value, str) else f"{value:.1%}"
-
-
 @dataclass
 class _Sheet:
     """What every section writes with: the workbook, the sheet, the page accounting and the data."""
@@ -130,6 +135,9 @@ class _Sheet:
     data: SpotlightData
     look: Look
     month: str  # "September 2024"
+    figs: Figures
+    export: bool
+    suppressed: int = 0  # cells shown as "c"
 
     @property
     def s(self) -> Settings:
@@ -139,18 +147,59 @@ class _Sheet:
     def team_rows(self) -> list[list[Any]]:
         return self.data.team[1:]
 
+    @property
+    def team_total(self) -> list[Any] | None:
+        return self.team_rows[-1] if self.team_rows else None
 
-def render(wb: Any, data: SpotlightData, look: Look) -> Any:
-    """Replace the workbook's Spotlight sheet with a new one built from ``data``; return it.
+    @property
+    def summary(self) -> str:
+        """The officer's sentence, else xladdin's (suppressed when it must be)."""
+        own = written(self.data.commentary.get("com_summary", ""))
+        if own:
+            return own
+        return figures.summary_sentence(
+            self.data.month, self.team_total, self.s, self.figs, self.data.suggestion
+        )
+
+    def commentary(self, name: str) -> str:
+        """A commentary section as printed: the officer's text (placeholders left out in an export)."""
+        text = self.data.commentary.get(name, "")
+        return written(text) if self.export else text
+
+    def placeholder(self, name: str) -> str | None:
+        """What a blank section shows: the placeholder internally, nothing in an export."""
+        return None if self.export else PLACEHOLDERS[name]
+
+
+@dataclass
+class Rendered:
+    """The Spotlight sheet written by :func:`render`, and what it left out or suppressed."""
+
+    ws: Any
+    suppressed: int  # cells shown as "c"
+    left_out: list[str]  # section titles not printed (an export with no text for them)
+
+
+def render(
+    wb: Any, data: SpotlightData, look: Look, *, export: bool = False, suppress: bool = False
+) -> Rendered:
+    """Replace the workbook's Spotlight sheet with a new one built from ``data``.
 
     The cover comes first; each section in :data:`SECTIONS` then starts on a new
     page, and the contents give the page it starts on.
+
+    Args:
+        export: the leadership copy: a section with nothing but commentary the officer
+            has not written is left out (no placeholder is ever printed).
+        suppress: small numbers, and every figure built on them, print as "c".
     """
+    look = look.with_settings(data.settings)
     ws = _new_sheet(wb, look)
-    sheet = _Sheet(wb, ws, Page(ws, look), data, look, data.month.name)
-    contents_rows = _cover(sheet)
+    sheet = _Sheet(wb, ws, Page(ws, look), data, look, data.month.name, Figures(suppress), export)
+    sections = [(k, w) for k, w in SECTIONS if not export or _has_content(sheet, k)]
+    contents_rows = _cover(sheet, [k for k, _ in sections])
     starts: dict[str, int] = {}
-    for key, write in SECTIONS:
+    for key, write in sections:
         sheet.page.new_page()
         starts[key] = sheet.page.page
         heading(sheet.page, _section_title(key, sheet.month))
@@ -165,9 +214,24 @@ def render(wb: Any, data: SpotlightData, look: Look) -> Any:
         marking=data.settings.marking,
         council=look.text("council"),
         month=sheet.month,
-        title=TITLE,
+        title=look.text("title") or TITLE,
     )
-    return ws
+    printed = {k for k, _ in sections}
+    left_out = [_section_title(k, sheet.month) for k, _ in SECTIONS if k not in printed]
+    return Rendered(ws, sheet.suppressed, left_out)
+
+
+def _has_content(sheet: _Sheet, key: str) -> bool:
+    """Whether a section has anything to print besides a placeholder."""
+    if key == "audit":
+        return (
+            len(sheet.data.audit) > 1
+            or len(sheet.data.rereferrals) > 1
+            or bool(sheet.commentary("com_audit"))
+        )
+    if key in ("action_plan", "commentary"):
+        return bool(sheet.commentary("com_action_plan" if key == "action_plan" else "com_assessment"))
+    return True
 
 
 def _new_sheet(wb: Any, look: Look) -> Any:
@@ -190,22 +254,25 @@ def _section_title(key: str, month: str) -> str:
     return SECTION_TITLES[key].format(month=month)
 
 
-def _cover(sheet: _Sheet) -> dict[str, int]:
+def _cover(sheet: _Sheet, keys: list[str]) -> dict[str, int]:
     """Page 1: banner, title, month, summary, at a glance, contents; returns each contents row."""
     page, look, data, s = sheet.page, sheet.look, sheet.data, sheet.s
     banner(page, look)
     page.gap(40)
-    page.text(TITLE, "title", pad=12)
-    page.text(look.text("subtitle") or "Re-referrals & Assessment Timeliness", "subtitle", pad=6)
+    page.text(look.text("title") or TITLE, "title", pad=12)
+    page.text(look.text("subtitle") or SUBTITLE, "subtitle", pad=6)
     page.text(sheet.month, "month", pad=6)
     page.gap(24)
-    page.text(data.summary, "summary", pad=22)
+    page.text(sheet.summary, "summary", pad=22)
     page.gap(16)
-    _at_a_glance(page, data, sheet.team_rows)
+    rows = figures.glance_rows(s, sheet.team_total, data.trend[1:], data.rereferrals, data.audit, sheet.figs)
+    glance(page, rows)
+    if any(figures.SUPPRESSED in row for row in rows):
+        page.text(figures.NOTE, "note", pad=2)
     page.gap(20)
     page.text("Contents", "heading", pad=10)
     contents_rows = {}
-    for key, _write in SECTIONS:
+    for key in keys:
         r = page.row
         page.text(_section_title(key, sheet.month), "contents", last=COLS - 1, pad=8)
         contents_rows[key] = r
@@ -214,7 +281,7 @@ def _cover(sheet: _Sheet) -> dict[str, int]:
     page.gap(30)
     about = data.about
     page.text(
-        f"Figures from the case-management extracts refreshed on {about.get('Refreshed at', '')} "
+        f"Figures from the case-management extracts refreshed on {reader_date(about.get('Refreshed at'))} "
         f"(xladdin {about.get('xladdin version', '')}). Assessments count in the month they were authorised; "
         f"{s.counting} counting (the start day is day 0), {s.days} working days, England and Wales bank "
         "holidays and local closure days excluded. The re-referral rate's denominator is referrals, "
@@ -225,42 +292,35 @@ def _cover(sheet: _Sheet) -> dict[str, int]:
 
 
 def _audit_section(sheet: _Sheet) -> None:
-    page, data = sheet.page, sheet.data
-    rr_total = data.rereferrals[-1] if len(data.rereferrals) > 1 else None
-    if rr_total:
-        page.text(
-            f"In {sheet.month}, {rr_total[2]} of {rr_total[1]} referrals ({_pct_text(rr_total[3])}) were "
-            "re-referrals within 12 months of a previous referral. The denominator is referrals, "
-            "not children.",
-            "body",
-        )
+    page, data, figs = sheet.page, sheet.data, sheet.figs
+    if len(data.rereferrals) > 1:
+        page.text(figures.rereferral_sentence(sheet.month, data.rereferrals[-1], figs), "body")
         page.gap(6)
     if len(data.audit) > 1:
+        rows, _hidden, changed = figs.table("spot_audit", data.audit[1:])
+        sheet.suppressed += changed
         first, last = table(
-            page,
-            ["Audit finding", "Count", "Base", "%"],
-            data.audit[1:],
-            {1: "0", 2: "0", 3: "0%"},
-            total_last=False,
+            page, ["Audit finding", "Count", "Base", "%"], rows, {1: "0", 2: "0", 3: "0%"}, total_last=False
         )
         define(sheet.wb, "spot_audit", sheet.ws, first, last, 4)
+        _suppression_note(sheet, changed)
         page.gap(10)
-    paragraphs(
-        page, data.commentary.get("com_audit", ""), "[Write the audit summary on the Commentary sheet.]"
-    )
+    paragraphs(page, sheet.commentary("com_audit"), sheet.placeholder("com_audit"))
+
+
+def _suppression_note(sheet: _Sheet, changed: int) -> None:
+    if changed:
+        sheet.page.gap(4)
+        sheet.page.text(figures.NOTE, "note", pad=2)
 
 
 def _action_plan_section(sheet: _Sheet) -> None:
-    paragraphs(
-        sheet.page,
-        sheet.data.commentary.get("com_action_plan", ""),
-        "[Write the action plan on the Commentary sheet.]",
-    )
+    paragraphs(sheet.page, sheet.commentary("com_action_plan"), sheet.placeholder("com_action_plan"))
 
 
 def _assessment_section(sheet: _Sheet) -> None:
     """The team table for the month (RAG, the other counting beside it when it differs) and its note."""
-    page, data, s = sheet.page, sheet.data, sheet.s
+    page, s = sheet.page, sheet.s
     page.text(
         f"Statutory assessments of families open to children's services are expected to be completed "
         f"within {s.days} working days. This measure is reported monthly and is comparable nationally "
@@ -268,17 +328,19 @@ def _assessment_section(sheet: _Sheet) -> None:
         "body",
     )
     page.gap(6)
-    page.text(data.summary, "summary", pad=14)
+    page.text(sheet.summary, "summary", pad=14)
     page.gap(10)
-    team_rows = sheet.team_rows
-    total = team_rows[-1] if team_rows else None
+    total = sheet.team_total
     differs = total is not None and total[2] != total[5]
     other_name = "Legacy" if s.counting == "corrected" else "Corrected"
-    header, rows, fmts = _team_table(team_rows, differs, other_name)
+    header, rows, fmts = _team_table(sheet.team_rows, differs, other_name)
+    rows, _hidden, changed = sheet.figs.table("spot_team_table", rows)
+    sheet.suppressed += changed
     first, last = table(page, header, rows, fmts, rag_col=4, pct_col=3)
     define(sheet.wb, "spot_team_table", sheet.ws, first, last, COLS)
     page.gap(6)
-    page.text(_team_note(s, sheet.month, total, differs, other_name), "note")
+    note = figures.team_note(s, sheet.month, total, differs, other_name, sheet.figs)
+    page.text(note + (f" {figures.NOTE}." if changed else ""), "note")
 
 
 def _team_table(
@@ -303,25 +365,6 @@ def _team_table(
     return header, rows, fmts
 
 
-def _team_note(s: Settings, month: str, total: list[Any] | None, differs: bool, other_name: str) -> str:
-    note = (
-        f"Target {s.target:g}%. RAG: green at or above the target, amber up to {s.amber_margin:g} points "
-        f"below it, red further below. Denominator: assessments authorised in {month}; numerator: those "
-        f"completed within {s.days} working days ({s.counting} counting)."
-    )
-    if differs and total:
-        main_pct, other_pct = _pct_text(total[3]), _pct_text(total[6])
-        note += (
-            f" Total by {s.counting} counting: {total[2]} of {total[1]} ({main_pct}); by "
-            f"{other_name.lower()} counting, which counts the start day as day 1 and so calls "
-            f"completion on the final day late: {total[5]} of {total[1]} ({other_pct})."
-            if s.counting == "corrected"
-            else f" Total by legacy counting: {total[2]} of {total[1]} ({main_pct}); by corrected counting "
-            f"(start day is day 0): {total[5]} of {total[1]} ({other_pct})."
-        )
-    return note
-
-
 def _bar_section(sheet: _Sheet) -> None:
     """% in time by team: a bar chart over the team table's cells (written in the previous section)."""
     page, s, team_rows = sheet.page, sheet.s, sheet.team_rows
@@ -329,8 +372,11 @@ def _bar_section(sheet: _Sheet) -> None:
     bar_cm = max(7.0, min(19.0, 2.0 + 0.62 * n_teams))
     anchor_row = page.row
     reserve(page, bar_cm)
+    hidden = [i for i, r in enumerate(team_rows[:-1]) if sheet.figs.hides(r[1], r[2])]
     if n_teams:
         team_first = _first_row(sheet.wb, "spot_team_table")
+        if hidden:
+            helper_columns(sheet.ws, team_first, [r[3] for r in team_rows[:-1]], hidden, 1)
         sheet.ws.add_chart(
             bar_chart(
                 sheet.ws,
@@ -341,12 +387,15 @@ def _bar_section(sheet: _Sheet) -> None:
                 s,
                 sheet.month,
                 bar_cm,
+                hidden=tuple(hidden),
+                helper=HELPER,
             ),
             f"A{anchor_row}",
         )
     page.text(
         f"Bars show each team's % completed within {s.days} working days ({s.counting} counting), "
-        "coloured by RAG against the target. Small teams swing widely: see the counts in the table.",
+        "coloured by RAG against the target. Small teams swing widely: see the counts in the table."
+        + (" A hatched bar marked c: fewer than 6, not shown." if hidden else ""),
         "note",
     )
 
@@ -362,7 +411,8 @@ def _first_row(wb: Any, name: str) -> int:
 
 def _trend_section(sheet: _Sheet) -> None:
     page, ws = sheet.page, sheet.ws
-    trend_rows = sheet.data.trend[1:]
+    trend_rows, hidden, changed = sheet.figs.table("spot_trend", sheet.data.trend[1:])
+    sheet.suppressed += changed
     trend_anchor = page.row
     reserve(page, 9.0)
     page.gap(8)
@@ -376,15 +426,17 @@ def _trend_section(sheet: _Sheet) -> None:
     for r in range(first, last + 1):
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center")
     define(sheet.wb, "spot_trend", ws, first, last, 5)
-    ws.add_chart(trend_chart(ws, sheet.look, first, last, sheet.s), f"A{trend_anchor}")
+    _suppression_note(sheet, changed)
+    if hidden:
+        helper_columns(ws, first, [r[3] for r in sheet.data.trend[1:]], hidden, TREND_MIN)
+    ws.add_chart(
+        trend_chart(ws, sheet.look, first, last, sheet.s, hidden=tuple(hidden), helper=HELPER),
+        f"A{trend_anchor}",
+    )
 
 
 def _commentary_section(sheet: _Sheet) -> None:
-    paragraphs(
-        sheet.page,
-        sheet.data.commentary.get("com_assessment", ""),
-        "[Write the assessment commentary and remedial action on the Commentary sheet.]",
-    )
+    paragraphs(sheet.page, sheet.commentary("com_assessment"), sheet.placeholder("com_assessment"))
 
 
 #: Section titles as the contents and headings show them ({month}: "September 2024").
@@ -408,68 +460,6 @@ SECTIONS: tuple[tuple[str, Callable[[_Sheet], None]], ...] = (
 )
 
 
-def _at_a_glance(page: Page, data: SpotlightData, team_rows: list[list[Any]]) -> None:
-    """Headline figures on the cover: this month, last month and the target."""
-    s = data.settings
-    ws, look = page.ws, page.look
-    trend = data.trend[1:]
-    last_month = trend[-2] if len(trend) >= 2 else None
-    rows: list[tuple[str, Any, Any, Any, str]] = []
-    if team_rows:
-        total = team_rows[-1]
-        rows.append(
-            (
-                f"Assessments completed within {s.days} working days",
-                total[3],
-                last_month[3] if last_month else None,
-                s.target / 100,
-                str(total[4] or ""),
-            )
-        )
-    if len(data.rereferrals) > 1:
-        rows.append(
-            ("Re-referrals within 12 months (% of referrals)", data.rereferrals[-1][3], None, None, "")
-        )
-    audits = {str(r[0]).lower(): r for r in data.audit[1:]}
-    done = audits.get("audits completed")
-    if done:
-        rows.append(("Re-referral audits completed", done[3], None, None, ""))
-    if not rows:
-        return
-    header = ["At a glance", "", "", "", "This month", "Last month", "Target", "RAG"]
-    r = page.row
-    for j, text in enumerate(header, start=1):
-        look.apply(ws.cell(row=r, column=j), "table_header")
-        put(ws.cell(row=r, column=j), text or None)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-    ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", indent=1)
-    page.set_height(22)
-    for label, now, before, target, rag in rows:
-        r = page.row
-        values = [label, None, None, None, now, before, target, rag.capitalize() or None]
-        for j, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=j)
-            look.apply(cell, "table_body")
-            put(cell, value)
-            if j >= 5:
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-            if j in (5, 6):
-                cell.number_format = "0.0%"
-            if j == 7:
-                cell.number_format = "0%"
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        ws.cell(row=r, column=1).alignment = Alignment(vertical="center", indent=1)
-        if rag.lower() in ("green", "amber", "red"):
-            style = look.styles["rag_" + rag.lower()]
-            for j in (5, 8):
-                cell = ws.cell(row=r, column=j)
-                cell.fill = copy(style["fill"])
-                f = copy(cell.font)
-                f.color = copy(style["font"].color)
-                cell.font = f
-        page.set_height(20)
-
-
 def write_spotlight(
     workbook_path: Path | str, *, month: Month | str | None = None, template: Path | str | None = None
 ) -> Path:
@@ -478,7 +468,7 @@ def write_spotlight(
     Args:
         workbook_path: the performance workbook (.xlsx; .xlsm keeps its VBA).
         month: must be the refreshed month (default: it is).
-        template: the look (default ``templates/spotlight.xlsx``).
+        template: the look (default: Settings' 'Spotlight template', else the one shipped with xladdin).
 
     Returns:
         The workbook path. The previous version is kept as ``NAME.bak.xlsx``.
@@ -489,7 +479,7 @@ def write_spotlight(
     path = Path(workbook_path)
     wb = load(path)
     data = read_spotlight_data(wb, None if month is None else Month.parse(month, where="month"))
-    look = load_look(template)
+    look = load_look(template_path(template, data.settings, path.resolve().parent))
     render(wb, data, look)
     save_atomically(wb, path, after_save=keep_ribbon(path))
     return path

@@ -10,7 +10,7 @@ text) without touching code, and the layout stays the code's job.
 from __future__ import annotations
 
 from copy import copy, deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 
 from xladdin.errors import WorkbookError
+from xladdin.workbook.settings import Settings
 
 REQUIRED = (
     "council",
@@ -54,9 +55,21 @@ def default_template() -> Path:
         if candidate.exists():
             return candidate
     raise WorkbookError(
-        "The spotlight template templates/spotlight.xlsx is missing: "
-        "rebuild it with `python templates/build_template.py`, or pass template=PATH."
+        "The spotlight template shipped with xladdin (xladdin/data/templates/spotlight.xlsx) is missing: "
+        "reinstall xladdin, or give a copy of the template with --template FILE (or on the Settings "
+        "sheet, 'Spotlight template')."
     )
+
+
+def template_path(template: Path | str | None, settings: Settings, folder: Path) -> Path | None:
+    """The template to use: ``template`` (``--template``), else Settings' (relative to the
+    workbook's folder), else None (the one shipped with xladdin)."""
+    if template is not None:
+        return Path(template)
+    if settings.template:
+        path = Path(settings.template)
+        return path if path.is_absolute() else folder / path
+    return None
 
 
 @dataclass
@@ -71,6 +84,24 @@ class Look:
 
     def text(self, key: str) -> str:
         return str(self.styles[key]["text"] or "")
+
+    def with_settings(self, s: Settings) -> Look:
+        """This look with the council, department, title and subtitle from Settings, where given.
+
+        The template's ``council`` sample reads "Council  |  Department": each part is
+        replaced on its own.
+        """
+        texts: dict[str, str] = {}
+        council, _, department = self.text("council").partition("|")
+        if s.council or s.department:
+            parts = (s.council or council.strip(), s.department or department.strip())
+            texts["council"] = "  |  ".join(p for p in parts if p)
+        if s.title:
+            texts["title"] = s.title
+        if s.subtitle:
+            texts["subtitle"] = s.subtitle
+        styles = {k: ({**v, "text": texts[k]} if k in texts else v) for k, v in self.styles.items()}
+        return replace(self, styles=styles)
 
     def colour(self, key: str) -> str:
         """The sample's fill colour as RRGGBB (for charts)."""
@@ -106,7 +137,9 @@ def load_look(template: Path | str | None = None) -> Look:
     path = Path(template) if template is not None else default_template()
     if not path.exists():
         raise WorkbookError(
-            f"Spotlight template {path} does not exist: pass the path of a copy of templates/spotlight.xlsx."
+            f"Spotlight template {path} does not exist: give the path of a copy of the spotlight template "
+            "with --template FILE, or on the Settings sheet ('Spotlight template'); leave both blank for "
+            "the one shipped with xladdin."
         )
     try:
         wb = openpyxl.load_workbook(path)

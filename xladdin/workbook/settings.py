@@ -73,8 +73,20 @@ SETTING_ROWS: tuple[Setting, ...] = (
     Setting(
         "suppression",
         "Small-number suppression",
-        "on: counts 1 to 5 and their rates show as c in exports.",
-        ("on", "off"),
+        "auto (default): on unless the protective marking is OFFICIAL-SENSITIVE (an internal leadership "
+        "pack shows its counts; a file that may travel further shows counts 1 to 5 and their rates as c). "
+        "on or off: always, for every export.",
+        ("auto", "on", "off"),
+    ),
+    Setting("council", "Council name", "Printed on every spotlight page. Blank: the template's text."),
+    Setting("department", "Department", "Printed beside the council name. Blank: the template's text."),
+    Setting("title", "Report title", "Blank: the template's (Performance Spotlight Report)."),
+    Setting("subtitle", "Report subtitle", "Blank: the template's (Re-referrals & Assessment Timeliness)."),
+    Setting(
+        "template",
+        "Spotlight template",
+        "Path of your copy of the spotlight template (look and logo), relative to this workbook. "
+        "Blank: the one shipped with xladdin.",
     ),
 )
 
@@ -95,11 +107,23 @@ class Settings:
     referrals: str = ""
     audit: str = ""
     marking: str = "OFFICIAL-SENSITIVE"
-    suppression: str = "on"
+    suppression: str = "auto"
+    council: str = ""
+    department: str = ""
+    title: str = ""
+    subtitle: str = ""
+    template: str = ""
 
     @property
     def suppress(self) -> bool:
-        """True when small numbers are suppressed in leadership exports."""
+        """True when small numbers are suppressed in leadership exports.
+
+        ``auto``: DfE's convention is for figures that are published, so it is on for
+        any export not marked OFFICIAL-SENSITIVE (which stays inside the council's
+        leadership); whether an internal pack is suppressed is the officer's choice.
+        """
+        if self.suppression == "auto":
+            return "SENSITIVE" not in self.marking.upper()
         return self.suppression == "on"
 
     def with_values(self, values: dict[str, Any] | None, *, source: str = "settings") -> Settings:
