@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from xladdin.errors import WorkbookError
-from xladdin.workbook.safe_save import replace_file
+from xladdin.workbook.safe_save import is_temp_file, replace_file
 
 CUSTOM_UI_PART = "customUI/customUI14.xml"
 CUSTOM_UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -116,8 +116,18 @@ def parts_to_bytes(parts: dict[str, bytes]) -> bytes:
 
 
 def write_parts(path: Path, parts: dict[str, bytes]) -> None:
-    """Write ``parts`` as the zip at ``path`` in one step (a failure leaves ``path`` as it was)."""
-    replace_file(Path(path), parts_to_bytes(parts))
+    """Write ``parts`` as the zip at ``path`` in one step (a failure leaves ``path`` as it was).
+
+    One of our own temporary files (an ``after_save`` step's) is written over in place: it needs no
+    temporary file of its own, and whoever made it removes it if this fails.
+    """
+    path = Path(path)
+    data = parts_to_bytes(parts)
+    if is_temp_file(path):
+        with open(path, "wb") as handle:
+            handle.write(data)
+    else:
+        replace_file(path, data)
 
 
 def add_relationship(xml: bytes, rel_type: str, target: str, rel_id: str) -> bytes:

@@ -75,10 +75,11 @@ def check_not_open(path: Path) -> None:
             # On Windows, Excel holds an open workbook with a share mode that refuses this.
             with open(path, "r+b"):
                 pass
-        except OSError:
+        except OSError as exc:
             raise WorkbookError(
-                f"{path.name} cannot be written (it is open in another program or read-only): "
-                "close it and check you may write to it, then try again."
+                f"{path.name} cannot be written ({exc.strerror or exc}: it is open in another program, "
+                "or read-only): close it, or copy it to a folder you may write to, then try again. "
+                "Nothing was changed."
             ) from None
 
 
@@ -122,6 +123,11 @@ def temp_file(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def is_temp_file(path: Path) -> bool:
+    """True for one of our temporary files (``.NAME.xladdin-HOST-PID-XXXX.tmp``)."""
+    return path.name.startswith(".") and TEMP_MARK in path.name and path.name.endswith(".tmp")
 
 
 def clean_stale_temp_files(target: Path) -> list[Path]:
@@ -189,7 +195,13 @@ def save_atomically(
         check_not_open(path)
     clean_stale_temp_files(path)
     buffer = io.BytesIO()
-    wb.save(buffer)  # in memory: a full disk cannot leave a half-written zip behind
+    try:
+        wb.save(buffer)  # in memory: a full disk cannot leave a half-written zip behind
+    except OSError as exc:  # openpyxl writes each sheet to a file in the temporary folder first
+        raise WorkbookError(
+            f"Could not write {path.name} ({exc.strerror or exc}, while preparing it in the temporary "
+            f"folder {tempfile.gettempdir()}): check there is free disk space. The workbook is unchanged."
+        ) from None
     return replace_file(path, buffer.getvalue(), backup=backup, after_save=after_save)
 
 
