@@ -71,7 +71,16 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
 def cmd_build_workbook(args: argparse.Namespace) -> int:
     from xladdin.excel.xlsm import build_workbook
 
-    out = build_workbook(Path(args.out), args.base)
+    target = Path(args.out)
+    if target.suffix.lower() == ".xlsm" and not target.parent.exists():
+        try:  # the default, workbooks/, outside a copy of the repository
+            target.parent.mkdir(parents=True)
+        except OSError as exc:
+            raise XladdinError(
+                f"Cannot make the folder {target.parent} ({exc.strerror}): give --out FILE.xlsm in a "
+                "folder you may write to."
+            ) from None
+    out = build_workbook(target, args.base)
     sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
     return 0
 
@@ -87,6 +96,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             referrals=args.referrals,
             audit=args.audit,
             month=args.month,
+            mapping=args.mapping,
             progress=common.progress(sys.stderr),
         )
     finally:
