@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--referrals", metavar="EXTRACT", help="also check List 4 against this List 3 (rules 1103, 8831)"
     )
+    p.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="list the rows that affect this reporting month first, and say how many are from other months",
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_quality")

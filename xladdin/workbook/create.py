@@ -128,7 +128,7 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
     wb["About"]["A13"].font = styles.BOLD_FONT
     for name in AREAS:
         area = AREAS[name]
-        if name not in ("xl_team_title", "xl_summary_suggestion"):
+        if name not in ("xl_team_title", "xl_summary_suggestion", "xl_quality_note"):
             r0, c0 = anchor(area)
             _header_style(wb[area.sheet], r0, c0, area.width)
         header = areas.HEADERS.get(name)

@@ -177,6 +177,9 @@ def prepare_tables(
         calendar=calendar,
         refreshed_at=refreshed_at,
     )
+    tables["xl_quality"], tables["xl_quality_note"] = _quality_for(
+        tables["xl_quality"], [a, r, au], the_month
+    )
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
 
 
@@ -215,3 +218,18 @@ def _read(
         if message == str(exc):
             raise
         raise type(exc)(message) from None
+
+
+def _quality_for(table: Table, extracts: list[Any], month: Month) -> tuple[Table, Table]:
+    """The Data quality table with the rows that affect ``month`` first, and the line that says so."""
+    from xladdin.extracts.by_month import AFFECTS, quality_by_month
+
+    ordered = quality_by_month([e for e in extracts if e is not None], month)
+    first = {
+        (f, int(r))
+        for f, r, a in zip(ordered.rows["file"], ordered.rows["row"], ordered.rows[AFFECTS])
+        if a != "no"
+    }
+    rows = sorted(table.rows, key=lambda row: (row[0], row[1]) not in first)  # stable: file order kept
+    note = ordered.note if len(ordered.rows) else "No data-quality problems in the extracts."
+    return Table(table.header, rows), Table([note], [])
