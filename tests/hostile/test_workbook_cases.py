@@ -880,3 +880,48 @@ def test_a_write_refused_part_way_leaves_the_workbook_and_no_temporary_file(tmp_
     # openpyxl writes each sheet to the temporary folder first: that write, or ours, is refused.
     refused(done, r"Could not write performance\.xlsx .*\(File too large.*The workbook is unchanged")
     assert folder_state(tmp_path) == before
+
+
+# --- a new workbook where it cannot be made ------------------------------------------------------
+
+
+def test_new_workbook_over_a_folder_or_in_a_read_only_folder(tmp_path: Path) -> None:
+    (tmp_path / "perf.xlsx").mkdir()
+    refused(
+        xladdin("new-workbook", tmp_path / "perf.xlsx", "--force"), r"perf\.xlsx is a folder, not a workbook"
+    )
+    share = tmp_path / "share"
+    share.mkdir()
+    with read_only(share):
+        done = xladdin("new-workbook", share / "new.xlsx")
+    refused(done, r"Cannot write in the folder of new\.xlsx \(.*(Read-only file system|Permission denied)\)")
+    assert list(share.iterdir()) == []
+
+
+def test_an_unreadable_workbook_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the officer (not root: root reads any file), chmod 000; as root, the read is made to fail."""
+    from xladdin.errors import WorkbookError
+    from xladdin.workbook.refresh import refresh
+
+    path = demo_workbook(tmp_path)
+    before = folder_state(tmp_path)
+    if os.geteuid() != 0:
+        os.chmod(path, 0)
+        refused(
+            xladdin("refresh", path),
+            r"performance\.xlsx cannot be read \(Permission denied\): check you may open it",
+        )
+        os.chmod(path, 0o644)
+    else:
+        real = Path.read_bytes
+
+        def denied(self: Path) -> bytes:
+            if self.name == "performance.xlsx":
+                raise PermissionError(13, "Permission denied")
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
+        with pytest.raises(WorkbookError, match=r"^performance\.xlsx cannot be read \(Permission denied\)"):
+            refresh(path)
+        monkeypatch.undo()
+    assert folder_state(tmp_path) == before

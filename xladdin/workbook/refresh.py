@@ -78,8 +78,8 @@ def refresh(
     """
     path = Path(path)
     say = progress or (lambda _msg: None)
+    original = read_workbook(path)  # a folder, a missing or an unreadable file fails here
     check_can_save(path)  # before the slow part: a read-only folder or an open file fails now
-    original = read_workbook(path)
     wb = load(path, original)
     check_workbook(wb, path.name)
     if month is not None:
