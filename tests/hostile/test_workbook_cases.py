@@ -16,6 +16,7 @@ refresh, and checked by LibreOffice where it can be (it reads sparklines and tex
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -293,11 +294,27 @@ def decorate(path: Path) -> None:
     """The officer's additions: a notes sheet with a picture, a note, a drop-down and a rule (openpyxl
     keeps these), then, as Excel writes them, text boxes and an arrow, sparklines, a drop-down from
     another sheet and a 2010 data bar (openpyxl drops these)."""
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from PIL import Image as Picture
+
     wb = openpyxl.load_workbook(path)
     mine = wb.create_sheet("My notes")
     mine["A1"].value = "Things to chase"
     for row in range(2, 8):
         mine.cell(row=row, column=2, value=row * 3)
+    mine["B2"].comment = Comment("Check this against the LCS report", "Officer")
+    choice = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+    mine.add_data_validation(choice)
+    choice.add("E2:E9")
+    red = PatternFill(start_color="FFC7CE", end_color="FFC7CE", fill_type="solid")
+    mine.conditional_formatting.add("B2:B7", CellIsRule(operator="greaterThan", formula=["15"], fill=red))
+    logo = io.BytesIO()
+    Picture.new("RGB", (40, 20), (31, 78, 121)).save(logo, format="PNG")
+    mine.add_image(Image(logo), "H12")
     wb.save(path)
     parts = read_parts(path)
     add_drawing_objects(parts, "My notes", [text_box(2, "Ask Jigsaw 2 about the late ones", 9), arrow(3)])
@@ -310,7 +327,16 @@ def decorate(path: Path) -> None:
 
 
 def officer_objects(path: Path) -> dict[str, object]:
-    """What of the officer's objects a workbook file holds, read from its parts."""
+    """What of the officer's objects a workbook file holds, read from its parts (and by openpyxl, for
+    the kinds it keeps)."""
+    with pytest.warns(UserWarning, match="extension is not supported"):
+        mine = openpyxl.load_workbook(path)["My notes"]
+    kept = {
+        "note": mine["B2"].comment.text if mine["B2"].comment else None,
+        "drop-downs": [(dv.formula1, str(dv.sqref)) for dv in mine.data_validations.dataValidation],
+        "rules": sorted(r.type for cf in mine.conditional_formatting for r in cf.rules),
+        "pictures": [(im.width, im.height) for im in mine._images],
+    }
     parts = read_parts(path)
     text = b"".join(v for k, v in parts.items() if k.startswith("xl/drawings/drawing"))
     sheets = {name: parts[sheet_part(parts, name)] for name in ("Trend", "My notes")}
@@ -320,6 +346,7 @@ def officer_objects(path: Path) -> dict[str, object]:
         "sparklines": re.findall(rb"<xm:f>([^<]*)</xm:f><xm:sqref>([^<]*)</xm:sqref>", sheets["Trend"]),
         "list from another sheet": b"Settings!$B$7:$B$8" in sheets["My notes"],
         "data bar link": sheets["My notes"].count(DATA_BAR_ID.encode()),
+        **kept,
     }
 
 
@@ -713,6 +740,8 @@ def test_text_boxes_shapes_sparklines_and_excel_2010_rules_survive_refresh(tmp_p
     decorate(path)
     objects = officer_objects(path)
     assert len(objects["text boxes"]) == 3 and objects["sparklines"] and objects["data bar link"] == 2
+    assert objects["note"] == "Check this against the LCS report" and objects["pictures"] == [(40, 20)]
+    assert objects["drop-downs"] == [('"Yes,No"', "E2:E9")] and objects["rules"] == ["cellIs", "dataBar"]
     for _ in range(2):  # twice: nothing is lost, nothing doubles
         done = xladdin("refresh", path)
         assert done.returncode == 0 and done.stderr == "", done.stderr
