@@ -919,6 +919,7 @@ def test_new_workbook_over_a_folder_or_in_a_read_only_folder(tmp_path: Path) -> 
     refused(
         xladdin("new-workbook", tmp_path / "perf.xlsx", "--force"), r"perf\.xlsx is a folder, not a workbook"
     )
+    refused(xladdin("new-workbook", tmp_path / "perf"), r"perf: a workbook's name ends in \.xlsx")
     share = tmp_path / "share"
     share.mkdir()
     with read_only(share):

@@ -56,6 +56,8 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
     from xladdin.workbook.create import create_workbook
 
     out = Path(args.path)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise XladdinError(f"{out.name}: a workbook's name ends in .xlsx (or .xlsm, with the ribbon).")
     if out.exists() and not args.force:
         raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
     if out.suffix.lower() == ".xlsm":
