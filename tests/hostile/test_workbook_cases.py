@@ -955,3 +955,13 @@ def test_an_unreadable_workbook_is_named(tmp_path: Path, monkeypatch: pytest.Mon
             refresh(path)
         monkeypatch.undo()
     assert folder_state(tmp_path) == before
+
+
+def test_what_is_already_there_is_not_added_twice(tmp_path: Path) -> None:
+    """Should openpyxl one day keep shapes or sparklines itself, carrying them over adds nothing."""
+    from xladdin.workbook.keep import carry_over
+
+    path = demo_workbook(tmp_path)
+    decorate(path)
+    parts = read_parts(path)
+    assert carry_over(parts, parts) == parts

@@ -306,6 +306,12 @@ def _carry_extensions(old_xml: bytes, parts: dict[str, bytes], new_part: str) ->
     if not keep and not links:
         return
     xml = parts[new_part]
+    # Should a later openpyxl keep an extension itself, it is not added twice.
+    extension_list = f"{{{NS['main']}}}extLst"
+    present = {
+        e.attrs.get("uri", "").lower() for e in elements(xml, depth=3) if e.parent_tag == extension_list
+    }
+    keep = [e for e in keep if e.attrs.get("uri", "").lower() not in present]
     if links:
         xml = _relink_rules(xml, links)
     if keep:
@@ -345,7 +351,8 @@ def _relink_rules(xml: bytes, links: list[tuple[str, str, bytes]]) -> bytes:
     for sqref, priority, fragment in links:
         for rule in (e for e in found if e.depth == 3 and e.local == "cfRule" and e.parent in areas):
             if areas[rule.parent].attrs.get("sqref") == sqref and rule.attrs.get("priority") == priority:
-                edits.append((rule, fragment))
+                if A14_CF_LINK.encode() not in xml[rule.start : rule.end]:  # not linked already
+                    edits.append((rule, fragment))
                 break
     for rule, fragment in sorted(edits, key=lambda edit: -edit[0].start):
         body = xml[rule.start : rule.end]
@@ -393,6 +400,8 @@ def _add_anchors(parts: dict[str, bytes], sheet_part: str, anchors: list[bytes])
     drawing = next((r.target for r in part_rels(parts, sheet_part) if r.type == DRAWING_REL), None)
     if drawing is None:
         drawing = _new_drawing(parts, sheet_part)
+    elif re.search(rb"<(\w+:)?(sp|grpSp|cxnSp)[\s>]", parts[drawing]):
+        return  # a later openpyxl keeps shapes itself: they are not added twice
     xml = parts[drawing]
     # Drawing object ids must be unique in a drawing: the copies get ids after openpyxl's.
     taken = [int(i) for i in re.findall(CNVPR_ID, xml)]
