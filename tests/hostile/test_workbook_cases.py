@@ -250,7 +250,7 @@ DATA_BAR_ID = "{A1B2C3D4-0000-4000-8000-0000000000AB}"
 def data_bar(sqref: str) -> tuple[str, str]:
     """A data bar as Excel 2010+ writes it: a 2007 rule linked by id to its 2010 half in extLst."""
     rule = (
-        f'<conditionalFormatting sqref="{sqref}"><cfRule type="dataBar" priority="1"><dataBar>'
+        f'<conditionalFormatting sqref="{sqref}"><cfRule type="dataBar" priority="2"><dataBar>'
         '<cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar>'
         f'<extLst><ext xmlns:x14="{X14}" uri="{{B025F937-C7B1-47D3-B67F-A62EFF666E3E}}">'
         f"<x14:id>{DATA_BAR_ID}</x14:id></ext></extLst></cfRule></conditionalFormatting>"
@@ -346,6 +346,9 @@ def officer_objects(path: Path) -> dict[str, object]:
         "sparklines": re.findall(rb"<xm:f>([^<]*)</xm:f><xm:sqref>([^<]*)</xm:sqref>", sheets["Trend"]),
         "list from another sheet": b"Settings!$B$7:$B$8" in sheets["My notes"],
         "data bar link": sheets["My notes"].count(DATA_BAR_ID.encode()),
+        "linked rule": re.findall(
+            rb'<cfRule type="(\w+)"[^>]*>(?:(?!</cfRule>).)*' + DATA_BAR_ID.encode(), sheets["My notes"], re.S
+        ),
         **kept,
     }
 
@@ -740,6 +743,7 @@ def test_text_boxes_shapes_sparklines_and_excel_2010_rules_survive_refresh(tmp_p
     decorate(path)
     objects = officer_objects(path)
     assert len(objects["text boxes"]) == 3 and objects["sparklines"] and objects["data bar link"] == 2
+    assert objects["linked rule"] == [b"dataBar"]  # the 2007 rule that names its 2010 half
     assert objects["note"] == "Check this against the LCS report" and objects["pictures"] == [(40, 20)]
     assert objects["drop-downs"] == [('"Yes,No"', "E2:E9")] and objects["rules"] == ["cellIs", "dataBar"]
     for _ in range(2):  # twice: nothing is lost, nothing doubles

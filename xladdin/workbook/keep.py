@@ -327,8 +327,8 @@ def _carry_extensions(old_xml: bytes, parts: dict[str, bytes], new_part: str) ->
     parts[new_part] = xml
 
 
-def _cf_links(xml: bytes, found: list[Element]) -> list[tuple[str, str, bytes]]:
-    """(sqref, priority, the rule's own extLst) of each Excel 2007 rule linked to its 2010 half."""
+def _cf_links(xml: bytes, found: list[Element]) -> list[tuple[str, str, str, bytes]]:
+    """(sqref, priority, type, the rule's own extLst) of each Excel 2007 rule linked to its 2010 half."""
     links = []
     areas = {e.index: e for e in found if e.depth == 2 and e.local == "conditionalFormatting"}
     for rule in (e for e in found if e.depth == 3 and e.local == "cfRule" and e.parent in areas):
@@ -339,18 +339,20 @@ def _cf_links(xml: bytes, found: list[Element]) -> list[tuple[str, str, bytes]]:
         ext_list = next((e for e in inner if e.depth == 2 and e.local == "extLst"), None)
         if ext_list is not None:
             sqref = areas[rule.parent].attrs.get("sqref", "")
-            links.append((sqref, rule.attrs.get("priority", ""), with_namespaces(fragment, ext_list, inner)))
+            key = (sqref, rule.attrs.get("priority", ""), rule.attrs.get("type", ""))
+            links.append((*key, with_namespaces(fragment, ext_list, inner)))
     return links
 
 
-def _relink_rules(xml: bytes, links: list[tuple[str, str, bytes]]) -> bytes:
+def _relink_rules(xml: bytes, links: list[tuple[str, str, str, bytes]]) -> bytes:
     """Give each Excel 2007 rule openpyxl wrote back the extLst that links it to its 2010 half."""
     found = elements(xml, depth=3)
     areas = {e.index: e for e in found if e.depth == 2 and e.local == "conditionalFormatting"}
     edits = []
-    for sqref, priority, fragment in links:
+    for sqref, priority, kind, fragment in links:
         for rule in (e for e in found if e.depth == 3 and e.local == "cfRule" and e.parent in areas):
-            if areas[rule.parent].attrs.get("sqref") == sqref and rule.attrs.get("priority") == priority:
+            same = (areas[rule.parent].attrs.get("sqref"), rule.attrs.get("priority"), rule.attrs.get("type"))
+            if same == (sqref, priority, kind):
                 if A14_CF_LINK.encode() not in xml[rule.start : rule.end]:  # not linked already
                     edits.append((rule, fragment))
                 break
