@@ -969,3 +969,16 @@ def test_what_is_already_there_is_not_added_twice(tmp_path: Path) -> None:
     decorate(path)
     parts = read_parts(path)
     assert carry_over(parts, parts) == parts
+
+
+def test_the_spotlight_keeps_them_too(tmp_path: Path) -> None:
+    """Build spotlight saves the same workbook: the officer's objects are carried over there as well,
+    while the Spotlight sheet itself is xladdin's (rebuilt each time, its logo not counted as lost)."""
+    path = demo_workbook(tmp_path)
+    decorate(path)
+    objects = officer_objects(path)
+    assert xladdin("refresh", path).returncode == 0
+    for _ in range(2):
+        done = xladdin("spotlight", path)
+        assert done.returncode == 0, done.stderr
+        assert officer_objects(path) == objects
