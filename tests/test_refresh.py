@@ -362,6 +362,12 @@ referrals:
 """
 
 
+def mapping_cell(wb: openpyxl.Workbook, kind: str) -> openpyxl.cell.Cell:
+    """The Settings cell of an extract's mapping row (found by its name: rows others add may come first)."""
+    ((sheet, ref),) = wb.defined_names[f"set_{kind}_mapping"].destinations
+    return wb[sheet][ref.replace("$", "")]
+
+
 def local_extracts(folder: Path) -> Path:
     """The demo workbook's folder with the demo extracts' headers renamed as a local system names them."""
     path = demo_workbook(folder)
@@ -387,10 +393,11 @@ def test_a_local_extract_without_a_mapping_says_exactly_where_to_give_one(tmp_pa
     path = local_extracts(tmp_path)
     before = folder_state(tmp_path)
     done = run_refresh(path)
+    cell = mapping_cell(openpyxl.load_workbook(path), "assessments").coordinate
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert re.search(
         r"list4_assessments\.csv: required column 'Child Unique ID' is missing\..*map your header to it in a "
-        r"column-mapping file \(name the mapping file in Settings, Settings!B17 'Assessments column mapping', "
+        rf"column-mapping file \(name the mapping file in Settings, Settings!{cell} 'Assessments column mapping', "
         r"or run `xladdin refresh WORKBOOK --mapping FILE`\)",
         done.stderr,
     ), done.stderr
@@ -401,13 +408,13 @@ def test_a_local_extract_without_a_mapping_says_exactly_where_to_give_one(tmp_pa
 def test_mapping_rows_in_settings_are_read_relative_to_the_workbook(tmp_path: Path) -> None:
     path = local_extracts(tmp_path)
     wb = openpyxl.load_workbook(path)
-    assert [wb["Settings"][f"A{r}"].value for r in (17, 18, 19)] == [
-        "Assessments column mapping",
-        "Referrals column mapping",
-        "Audit column mapping",
+    labels = [
+        wb["Settings"].cell(row=mapping_cell(wb, k).row, column=1).value
+        for k in ("assessments", "referrals", "audit")
     ]
-    wb["Settings"]["B17"].value = "lcs-mapping.yaml"
-    wb["Settings"]["B18"].value = "lcs-mapping.yaml"
+    assert labels == ["Assessments column mapping", "Referrals column mapping", "Audit column mapping"]
+    mapping_cell(wb, "assessments").value = "lcs-mapping.yaml"
+    mapping_cell(wb, "referrals").value = "lcs-mapping.yaml"
     wb.save(path)
     refresh(path)
     wb = openpyxl.load_workbook(path)
@@ -418,23 +425,24 @@ def test_mapping_rows_in_settings_are_read_relative_to_the_workbook(tmp_path: Pa
 def test_the_mapping_flag_wins_over_settings_for_this_run(tmp_path: Path) -> None:
     path = local_extracts(tmp_path)
     wb = openpyxl.load_workbook(path)
-    wb["Settings"]["B17"].value = "no-such-mapping.yaml"  # not even looked at when --mapping is given
+    mapping_cell(wb, "assessments").value = "no-such-mapping.yaml"  # not even looked at with --mapping
     wb.save(path)
     done = run_refresh(path, "--mapping", tmp_path / "lcs-mapping.yaml")
     assert done.returncode == 0, done.stderr
     assert read_area(openpyxl.load_workbook(path), "xl_team_table")[-1][1:3] == [150, 114]
-    assert openpyxl.load_workbook(path)["Settings"]["B17"].value == "no-such-mapping.yaml"
+    assert mapping_cell(openpyxl.load_workbook(path), "assessments").value == "no-such-mapping.yaml"
 
 
 def test_a_mapping_row_naming_a_missing_file_names_the_cell(tmp_path: Path) -> None:
     path = local_extracts(tmp_path)
     wb = openpyxl.load_workbook(path)
-    wb["Settings"]["B17"].value = "maps/lcs.yaml"
+    cell = mapping_cell(wb, "assessments")
+    cell.value = "maps/lcs.yaml"
     wb.save(path)
     before = folder_state(tmp_path)
     with pytest.raises(
         XladdinError,
-        match=r"Settings!B17 'Assessments column mapping' names .*maps/lcs\.yaml, which does not exist: "
+        match=rf"Settings!{cell.coordinate} 'Assessments column mapping' names .*maps/lcs\.yaml, which does not exist: "
         r"correct the path \(a relative path is relative to the workbook's folder\)",
     ):
         refresh(path)
@@ -448,8 +456,8 @@ def test_the_ribbons_refresh_honours_the_mapping_rows(tmp_path: Path) -> None:
 
     base = local_extracts(tmp_path)
     wb = openpyxl.load_workbook(base)
-    wb["Settings"]["B17"].value = "lcs-mapping.yaml"
-    wb["Settings"]["B18"].value = "lcs-mapping.yaml"
+    mapping_cell(wb, "assessments").value = "lcs-mapping.yaml"
+    mapping_cell(wb, "referrals").value = "lcs-mapping.yaml"
     wb.save(base)
     book = standin.Book(build_workbook(tmp_path / "performance.xlsm", base_xlsx=base))
     try:
