@@ -51,8 +51,10 @@ def test_check_setup_shows_one_message_with_a_line_per_check(book: standin.Book)
     got = lines_of(alert["prompt"])
     assert list(got) == [
         "Python", "xladdin", "xlwings", "xlwings add-in", "Settings", "Assessments extract (List 4)",
-        "Referrals extract (List 3)", "Audit tracker", "LibreOffice", "Date system", "Worksheet functions",
+        "Referrals extract (List 3)", "Audit tracker", "Spotlight template", "Assessments column mapping",
+        "Referrals column mapping", "Audit column mapping", "LibreOffice", "Date system", "Worksheet functions",
     ]  # fmt: skip
+    assert got["Spotlight template"] == "-- blank (optional)"
     assert got["Python"].startswith(f"ok {sys.version_info.major}.{sys.version_info.minor}.")
     assert got["xlwings add-in"] == "ok installed (Excel reached it)"
     assert got["Assessments extract (List 4)"] == f"ok {Path(book.fullname).parent / 'list4_assessments.csv'}"
@@ -89,7 +91,7 @@ def test_unreadable_settings_are_named(book: standin.Book) -> None:  # noqa: F81
     type_in(book, "set_target", "lots")
     ribbon.check_setup(book)
     got = lines_of(book.app.alerts[0]["prompt"])
-    assert got["Settings"].startswith("FIX cannot be read: Settings sheet, setting 'Target (%)' is 'lots'")
+    assert got["Settings"].startswith("FIX cannot be read: Settings!B5 'Target (%)' is 'lots', not a number")
     assert "Assessments extract (List 4)" not in got  # paths come from Settings: not guessed
 
 

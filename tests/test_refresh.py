@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -335,3 +337,151 @@ def test_a_picture_the_officer_added_survives_refresh(workbook: Path) -> None:
     refresh(workbook)
     (kept,) = openpyxl.load_workbook(workbook)["Commentary"]._images
     assert kept._data() == data
+
+
+# --- column mappings: Settings rows, --mapping, and messages that say where (issue 15 item 1) ------
+
+LOCAL_HEADERS = {
+    "list4_assessments.csv": {
+        "Child Unique ID": "Person ID",
+        "Continuous Assessment Start Date": "Assessment Start",
+        "Continuous Assessment Date of Authorisation": "Date Completed",
+        "Allocated Team": "Team",
+    },
+    "list3_referrals.csv": {"Date of referral": "Contact Date"},
+}
+LOCAL_MAPPING = """\
+# Our LCS export
+assessments:
+  child_id: "Person ID"
+  start: "Assessment Start"
+  authorised: "Date Completed"
+  team: "Team"
+referrals:
+  referral_date: "Contact Date"
+"""
+
+
+def mapping_cell(wb: openpyxl.Workbook, kind: str) -> openpyxl.cell.Cell:
+    """The Settings cell of an extract's mapping row (found by its name: rows others add may come first)."""
+    ((sheet, ref),) = wb.defined_names[f"set_{kind}_mapping"].destinations
+    return wb[sheet][ref.replace("$", "")]
+
+
+def local_extracts(folder: Path) -> Path:
+    """The demo workbook's folder with the demo extracts' headers renamed as a local system names them."""
+    path = demo_workbook(folder)
+    for name, renames in LOCAL_HEADERS.items():
+        text = (folder / name).read_text(encoding="utf-8")
+        header = text.splitlines()[2]
+        new = ",".join(renames.get(h, h) for h in header.split(","))
+        (folder / name).write_text(text.replace(header, new, 1), encoding="utf-8")
+    (folder / "lcs-mapping.yaml").write_text(LOCAL_MAPPING, encoding="utf-8")
+    return path
+
+
+def run_refresh(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "xladdin.cli", "refresh", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def test_a_local_extract_without_a_mapping_says_exactly_where_to_give_one(tmp_path: Path) -> None:
+    path = local_extracts(tmp_path)
+    before = folder_state(tmp_path)
+    done = run_refresh(path)
+    cell = mapping_cell(openpyxl.load_workbook(path), "assessments").coordinate
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(
+        r"list4_assessments\.csv: required column 'Child Unique ID' is missing\..*map your header to it in a "
+        rf"column-mapping file \(name the mapping file in Settings, Settings!{cell} 'Assessments column mapping', "
+        r"or run `xladdin refresh WORKBOOK --mapping FILE`\)",
+        done.stderr,
+    ), done.stderr
+    assert "(--mapping)" not in done.stderr
+    assert folder_state(tmp_path) == before
+
+
+def test_mapping_rows_in_settings_are_read_relative_to_the_workbook(tmp_path: Path) -> None:
+    path = local_extracts(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    labels = [
+        wb["Settings"].cell(row=mapping_cell(wb, k).row, column=1).value
+        for k in ("assessments", "referrals", "audit")
+    ]
+    assert labels == ["Assessments column mapping", "Referrals column mapping", "Audit column mapping"]
+    mapping_cell(wb, "assessments").value = "lcs-mapping.yaml"
+    mapping_cell(wb, "referrals").value = "lcs-mapping.yaml"
+    wb.save(path)
+    refresh(path)
+    wb = openpyxl.load_workbook(path)
+    assert read_area(wb, "xl_team_table")[-1][1:3] == [150, 114]
+    assert read_area(wb, "xl_rereferrals")[-1][0] == "Total" and read_area(wb, "xl_rereferrals")[-1][1] > 0
+
+
+def test_the_mapping_flag_wins_over_settings_for_this_run(tmp_path: Path) -> None:
+    path = local_extracts(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    mapping_cell(wb, "assessments").value = "no-such-mapping.yaml"  # not even looked at with --mapping
+    wb.save(path)
+    done = run_refresh(path, "--mapping", tmp_path / "lcs-mapping.yaml")
+    assert done.returncode == 0, done.stderr
+    assert read_area(openpyxl.load_workbook(path), "xl_team_table")[-1][1:3] == [150, 114]
+    assert mapping_cell(openpyxl.load_workbook(path), "assessments").value == "no-such-mapping.yaml"
+
+
+def test_a_mapping_row_naming_a_missing_file_names_the_cell(tmp_path: Path) -> None:
+    path = local_extracts(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    cell = mapping_cell(wb, "assessments")
+    cell.value = "maps/lcs.yaml"
+    wb.save(path)
+    before = folder_state(tmp_path)
+    with pytest.raises(
+        XladdinError,
+        match=rf"Settings!{cell.coordinate} 'Assessments column mapping' names .*maps/lcs\.yaml, which does not exist: "
+        r"correct the path \(a relative path is relative to the workbook's folder\)",
+    ):
+        refresh(path)
+    assert folder_state(tmp_path) == before
+
+
+def test_the_ribbons_refresh_honours_the_mapping_rows(tmp_path: Path) -> None:
+    import xlwings_standin as standin
+    from xladdin.excel import live
+    from xladdin.excel.xlsm import build_workbook
+
+    base = local_extracts(tmp_path)
+    wb = openpyxl.load_workbook(base)
+    mapping_cell(wb, "assessments").value = "lcs-mapping.yaml"
+    mapping_cell(wb, "referrals").value = "lcs-mapping.yaml"
+    wb.save(base)
+    book = standin.Book(build_workbook(tmp_path / "performance.xlsm", base_xlsx=base))
+    try:
+        result = live.refresh(book)
+        total = book.names["xl_team_table"].refers_to_range.options(ndim=2).value[-1]
+    finally:
+        book.close()
+    assert str(result.month) == "2024-09" and total[:3] == ["Total", 150, 114]
+
+
+def test_the_ribbons_messages_name_the_settings_cell(tmp_path: Path) -> None:
+    import xlwings_standin as standin
+    from xladdin.excel import live
+    from xladdin.excel.xlsm import build_workbook
+
+    base = demo_workbook(tmp_path)
+    wb = openpyxl.load_workbook(base)
+    wb["Settings"]["B5"].value = "nan"
+    wb.save(base)
+    book = standin.Book(build_workbook(tmp_path / "performance.xlsm", base_xlsx=base))
+    try:
+        with pytest.raises(
+            WorkbookError, match=r"^Settings!B5 'Target \(%\)' is 'nan': type a number from 0 to 100"
+        ):
+            live.refresh(book)
+    finally:
+        book.close()

@@ -11,13 +11,16 @@ that ``xladdin workdays`` does not pay for openpyxl or the extract readers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from xladdin import __version__
 from xladdin.errors import XladdinError
+from xladdin.workbook.settings import LIMITS
 
 #: Bank-holiday regions (the three-letter codes of ``xladdin.core.calendar.REGIONS``).
 REGIONS = ("ENG", "NIR", "SCT", "WLS")
@@ -41,6 +44,20 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def working_days(text: str) -> int:
+    """``--days``: a whole number of working days from 1 to 250 (about a year), as in Settings."""
+    low, high = int(LIMITS["days"][0]), int(LIMITS["days"][1])
+    try:
+        days = int(text)
+    except ValueError:
+        days = None
+    if days is None or not low <= days <= high:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of working days from {low} to {high}"
+        )
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xladdin",
@@ -62,7 +79,7 @@ def _counting_commands(sub: Any) -> None:
     p.add_argument("--counting", choices=["corrected", "legacy"], default="corrected")
     p.add_argument("--clock", choices=["start", "referral"], default="start")
     p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
-    p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
+    p.add_argument("--days", type=working_days, default=45, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument(
         "--detail", action="store_true", help="the completed assessments behind the table, one row each (csv)"
@@ -93,6 +110,11 @@ def _counting_commands(sub: Any) -> None:
         default="start",
         help="with --referrals: 'referral' also lists assessments whose referral-date clock fell back",
     )
+    p.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="list the rows that affect this reporting month first, and say how many are from other months",
+    )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     _add_extract_options(p)
     p.set_defaults(func="figures:cmd_quality")
@@ -100,7 +122,9 @@ def _counting_commands(sub: Any) -> None:
     p = sub.add_parser("workdays", help="elapsed working days, deadline and in time/late for two dates")
     p.add_argument("start", metavar="START", help="dd/mm/yyyy or yyyy-mm-dd")
     p.add_argument("end", metavar="END", help="dd/mm/yyyy or yyyy-mm-dd")
-    p.add_argument("--days", type=int, default=45, help="working days allowed (default 45)")
+    p.add_argument(
+        "--days", type=working_days, default=45, help="working days allowed, 1 to 250 (default 45)"
+    )
     _add_calendar_options(p)
     p.set_defaults(func="figures:cmd_workdays")
 
@@ -120,6 +144,12 @@ def _workbook_commands(sub: Any) -> None:
     p.add_argument("--referrals", metavar="PATH", help="List 3 extract (default: from Settings)")
     p.add_argument("--audit", metavar="PATH", help="audit tracker (default: from Settings)")
     p.add_argument("--month", metavar="YYYY-MM", help="reporting month (default: from Settings)")
+    p.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="column-mapping file (YAML or TOML, with assessments:/referrals:/audit: sections) for every "
+        "extract of this run (default: the mapping rows of Settings)",
+    )
     p.set_defaults(func="books:cmd_refresh")
 
     p = sub.add_parser("spotlight", help="write the formatted Spotlight sheets into a workbook")
@@ -174,6 +204,8 @@ def _workbook_commands(sub: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    with contextlib.suppress(ValueError):  # not the main thread (e.g. called from a test runner's thread)
+        signal.signal(signal.SIGTERM, _stop)
     module, name = args.func.split(":")
     try:
         if getattr(args, "month", None) is not None:
@@ -189,3 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # Ctrl+C, or a kill (SIGTERM, below): files are as they were
+        sys.stderr.write("xladdin: stopped before it finished; no file was changed.\n")
+        return 130
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl+C, so that temporary files are removed on the way out."""
+    raise KeyboardInterrupt

@@ -56,6 +56,8 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
     from xladdin.workbook.create import create_workbook
 
     out = Path(args.path)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise XladdinError(f"{out.name}: a workbook's name ends in .xlsx (or .xlsm, with the ribbon).")
     if out.exists() and not args.force:
         raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
     if out.suffix.lower() == ".xlsm":
@@ -71,7 +73,16 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
 def cmd_build_workbook(args: argparse.Namespace) -> int:
     from xladdin.excel.xlsm import build_workbook, write_bas_files
 
-    out = build_workbook(Path(args.out), args.base, vba=args.vba)
+    target = Path(args.out)
+    if target.suffix.lower() == ".xlsm" and not target.parent.exists():
+        try:  # the default, workbooks/, outside a copy of the repository
+            target.parent.mkdir(parents=True)
+        except OSError as exc:
+            raise XladdinError(
+                f"Cannot make the folder {target.parent} ({exc.strerror}): give --out FILE.xlsm in a "
+                "folder you may write to."
+            ) from None
+    out = build_workbook(target, args.base, vba=args.vba)
     sys.stdout.write(f"Macro-enabled workbook with the Performance ribbon: {out}\n")
     if not args.vba:
         modules = write_bas_files(out.parent)
@@ -93,6 +104,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             referrals=args.referrals,
             audit=args.audit,
             month=args.month,
+            mapping=args.mapping,
             progress=common.progress(sys.stderr),
         )
     finally:

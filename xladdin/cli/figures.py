@@ -42,7 +42,7 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
         sys.stdout.write(format_table(table, args.format, "timeliness"))
     if args.clock == "referral" and refs is not None:
         _note_clock_fallbacks(assessments, refs, args.month)
-    _note_excluded(assessments)
+    _note_excluded(assessments, args.month)
     return 0
 
 
@@ -77,7 +77,7 @@ def cmd_rereferrals(args: argparse.Namespace) -> int:
             sys.stdout.write("Denominator: referrals in the month (not children).\n")
     if args.format != "json" or args.detail:
         sys.stderr.write(evidence.sentence() + "\n")
-    _note_excluded(referrals)
+    _note_excluded(referrals, args.month)
     return 0
 
 
@@ -97,18 +97,23 @@ def _month_evidence(evidence: Any) -> dict[str, Any]:
     return {k: v for k, v in evidence.as_dict().items() if k in keep}
 
 
-def _note_excluded(extract) -> None:
-    excluded = int((extract.frame["problem"] != "").sum())
-    if excluded:
+def _note_excluded(extract, month) -> None:
+    """Say how many rows were kept out of this month's figures (and, apart, of other months')."""
+    from xladdin.extracts.by_month import quality_by_month
+
+    in_month, other = quality_by_month([extract], month).excluded()
+    if in_month or other:
         sys.stderr.write(
-            f"{excluded} row(s) of {extract.path.name} were kept out of the figures: "
-            f"run `xladdin quality {extract.path}` to see why.\n"
+            f"{in_month} row(s) of {extract.path.name} were kept out of {month.name}'s figures "
+            f"({other} more from other months): run `xladdin quality {extract.path} --month {month}` "
+            "to see why.\n"
         )
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
     extract = common.read(args.kind, args, args.extract)
     quality = extract.quality
+    extracts = [extract]
     if args.referrals:
         from xladdin.core.crosscheck import clock_fallback_rows
         from xladdin.extracts.read import cross_check
@@ -130,10 +135,13 @@ def cmd_quality(args: argparse.Namespace) -> int:
                     assessment_headers=extract.headers,
                 )
             )
+        extracts.append(referrals)
         quality = pd.concat(parts, ignore_index=True)
         where = f"{extract.path.name} and {referrals.path.name}"
     else:
         where = f"{extract.rows} rows of {extract.path.name}"
+    if args.month is not None:
+        return _quality_for_month(args, extracts, quality, where)
     if args.format == "csv":
         sys.stdout.write(quality.to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
@@ -162,4 +170,28 @@ def cmd_workdays(args: argparse.Namespace) -> int:
         f"Legacy count NETWORKDAYS(start, end): {legacy} "
         f"({'in time' if legacy <= args.days else 'late'} by legacy counting)\n"
     )
+    return 0
+
+
+def _quality_for_month(args: argparse.Namespace, extracts: list, quality: pd.DataFrame, where: str) -> int:
+    """``xladdin quality --month``: the rows that affect the month first, then the others, counted."""
+    from xladdin.extracts.by_month import quality_by_month
+
+    ordered = quality_by_month(extracts, args.month, quality)
+    rows = ordered.rows
+    if args.format == "csv":
+        sys.stdout.write(rows.to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        sys.stdout.write(rows.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif rows.empty:
+        sys.stdout.write(f"{where}: no data-quality problems.\n")
+    else:
+        sys.stdout.write(ordered.note + "\n")
+        shown = rows.drop(columns=["affects_month"])
+        if ordered.in_month:
+            sys.stdout.write(shown.iloc[: ordered.in_month].to_string(index=False) + "\n")
+        if ordered.other:
+            sys.stdout.write(f"--- {ordered.other} row(s) from other months ---\n")
+            sys.stdout.write(shown.iloc[ordered.in_month :].to_string(index=False) + "\n")
+        sys.stdout.write(f"{len(rows)} problem(s) in {where}.\n")
     return 0

@@ -135,7 +135,11 @@ def settings_checks(workbook: Path, read: Callable[[], Any]) -> list[Check]:
     from xladdin.workbook.settings import SETTING_ROWS
 
     labels = {row.key: row.label for row in SETTING_ROWS}
-    keys = [*PATH_SETTINGS, *sorted(k for k in vars(values) if k.endswith("mapping") and k in labels)]
+    # The extracts, then the optional files beside them (the look, the column mappings), in Settings order.
+    keys = [
+        *PATH_SETTINGS,
+        *(r.key for r in SETTING_ROWS if r.key == "template" or r.key.endswith("_mapping")),
+    ]
     for key in keys:
         checks.append(path_check(labels.get(key, key), getattr(values, key, ""), workbook.parent, key))
     return checks

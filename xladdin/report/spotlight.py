@@ -55,7 +55,8 @@ from xladdin.report.layout import (
 )
 from xladdin.report.template import Look, copy_images, load_look, template_path
 from xladdin.workbook import areas
-from xladdin.workbook.book import load, read_area
+from xladdin.workbook.book import load, read_area, read_workbook
+from xladdin.workbook.keep import keep_officers_work
 from xladdin.workbook.package import keep_ribbon
 from xladdin.workbook.safe_save import save_atomically
 from xladdin.workbook.settings import Settings, named_cell, read_settings
@@ -477,9 +478,11 @@ def write_spotlight(
         WorkbookError: not refreshed, refreshed for another month, template unusable, file open.
     """
     path = Path(workbook_path)
-    wb = load(path)
+    original = read_workbook(path)
+    wb = load(path, original)
     data = read_spotlight_data(wb, None if month is None else Month.parse(month, where="month"))
     look = load_look(template_path(template, data.settings, path.resolve().parent))
     render(wb, data, look)
-    save_atomically(wb, path, after_save=keep_ribbon(path))
+    keep = keep_officers_work(original, path.name, then=keep_ribbon(path), rebuilt=(SHEET,))
+    save_atomically(wb, path, after_save=keep)
     return path

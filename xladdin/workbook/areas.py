@@ -82,6 +82,7 @@ AREAS: dict[str, Area] = {
     "xl_trend": Area("Trend", "A4", 5, {0: MONTH, 1: INT, 2: INT, 3: PCT, 4: PCT}),
     "xl_open": Area("Open assessments", "A4", 8, {3: DATE, 4: DATE, 5: INT, 6: INT}, child_level=True),
     "xl_quality": Area("Data quality", "A4", 6, {1: INT}, child_level=True),
+    "xl_quality_note": Area("Data quality", "A3", 1),  # how many rows are the month's (refresh.py)
     "xl_rereferrals": Area("Re-referrals", "A5", 4, {1: INT, 2: INT, 3: PCT}),
     "xl_audit": Area("Re-referrals", "G5", 4, {1: INT, 2: INT, 3: PCT}),
     "xl_summary_suggestion": Area("Commentary", "C4", 1),

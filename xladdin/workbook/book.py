@@ -8,6 +8,10 @@ and redefines the name over exactly the rows written.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import warnings
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -124,15 +128,80 @@ def closure_day(value: Any, where: str) -> list[dt.date]:
         ) from None
 
 
-def load(path: Path) -> Any:
-    """Open a performance workbook with openpyxl (VBA kept for .xlsm), naming the file on failure."""
+def read_workbook(path: Path) -> bytes:
+    """The bytes of a workbook file, or a WorkbookError naming it and what to do."""
     path = Path(path)
+    if path.is_dir():
+        raise WorkbookError(f"{path} is a folder, not a workbook: give the path of the .xlsx or .xlsm file.")
     if not path.exists():
-        raise WorkbookError(f"{path} does not exist: create it with `xladdin demo` or create_workbook().")
+        raise WorkbookError(f"{path} does not exist: create it with `xladdin new-workbook {path}`.")
     try:
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
+        return path.read_bytes()
+    except OSError as exc:
+        raise WorkbookError(
+            f"{path.name} cannot be read ({exc.strerror or exc}): check you may open it, "
+            "or use the .bak.xlsx backup beside it."
+        ) from None
+
+
+def load(path: Path, data: bytes | None = None) -> Any:
+    """Open a performance workbook with openpyxl (VBA kept for .xlsm), naming the file on failure.
+
+    Args:
+        path: the workbook.
+        data: its bytes, when already read (so the workbook loaded is the one read).
+    """
+    path = Path(path)
+    if data is None:
+        data = read_workbook(path)
+    try:
+        with warnings.catch_warnings():
+            # "Sparkline Group extension is not supported and will be removed": keep.py puts them back,
+            # or refuses to save; the warning would only alarm the officer.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            return openpyxl.load_workbook(
+                io.BytesIO(data), keep_vba=path.suffix.lower() == ".xlsm", rich_text=True
+            )
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors...
         raise WorkbookError(
-            f"{path.name} is not a readable Excel workbook ({exc}): "
+            f"{path.name} is not a readable Excel workbook ({type(exc).__name__}: {str(exc)[:200]}): "
             "use the .bak.xlsx backup beside it, or create a new one."
-        ) from exc
+        ) from None
+
+
+def check_workbook(wb: Any, name: str, *, added: Collection[str] = ()) -> None:
+    """Raise WorkbookError unless ``wb`` is a performance workbook that refresh can write into.
+
+    Refresh writes only into the sheets of :data:`areas.AREAS` and reads the
+    ``set_*`` names, so a plain workbook, a deleted or renamed sheet and a
+    generated area's name that points nowhere are refused before anything is read.
+    Sheets in ``added`` may be missing: refresh adds them (a workbook made before they existed).
+    """
+    ours = [n for n in wb.defined_names if n.startswith(("set_", "xl_", "com_"))]
+    sheets = sorted({area.sheet for area in AREAS.values()})
+    if not ours and "Settings" not in wb.sheetnames:
+        raise WorkbookError(
+            f"{name} is not a performance workbook (it has no Settings sheet and none of the names "
+            "xladdin writes into): make one with `xladdin new-workbook PATH` and copy your own sheets "
+            "into it, or give the path of your performance workbook. Nothing was changed."
+        )
+    for sheet in sheets:
+        if sheet not in wb.sheetnames and sheet not in added:
+            raise WorkbookError(
+                f"{name} has no sheet called {sheet!r}, where refresh writes its tables: if you renamed "
+                f"it, rename it back to {sheet}; if you deleted it, make a new workbook with "
+                "`xladdin new-workbook PATH` and copy your own sheets into it. Nothing was changed."
+            )
+    for area_name, area in AREAS.items():
+        dn = wb.defined_names.get(area_name)
+        if dn is None:
+            continue
+        places = [(s, r) for s, r in dn.destinations if s in wb.sheetnames and r and "#" not in r]
+        if not places:
+            raise WorkbookError(
+                f"{name}: the name {area_name} (the table refresh writes at {area.sheet}!{area.anchor}) "
+                f"points nowhere ({dn.attr_text}): rows, columns or a sheet it covered were deleted. "
+                f"In Excel, Formulas > Name Manager: point it at '{area.sheet}'!"
+                + re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", area.anchor)
+                + ", then refresh again. Nothing was changed."
+            )

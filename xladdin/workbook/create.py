@@ -140,7 +140,7 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
         detail_sheet(wb[name])
     for name in AREAS:
         area = AREAS[name]
-        if name not in ("xl_team_title", "xl_summary_suggestion", "xl_rereferral_note"):
+        if name not in ("xl_team_title", "xl_summary_suggestion", "xl_rereferral_note", "xl_quality_note"):
             r0, c0 = anchor(area)
             _header_style(wb[area.sheet], r0, c0, area.width)
         header = areas.HEADERS.get(name)

@@ -11,20 +11,23 @@ bad extract, a locked file or any other exception leaves it as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xladdin.core.calendar import get_calendar
 from xladdin.core.month import Month
-from xladdin.errors import WorkbookError
+from xladdin.errors import ExtractError, MappingError, WorkbookError
 from xladdin.workbook import areas
 from xladdin.workbook.areas import Table
-from xladdin.workbook.book import load, read_closures, write_area
-from xladdin.workbook.create import add_detail_sheets
+from xladdin.workbook.book import check_workbook, load, read_closures, read_workbook, write_area
+from xladdin.workbook.create import DETAIL_SHEETS, add_detail_sheets
+from xladdin.workbook.keep import keep_officers_work
 from xladdin.workbook.package import keep_ribbon
-from xladdin.workbook.safe_save import check_not_open, save_atomically
-from xladdin.workbook.settings import Settings, read_settings
+from xladdin.workbook.safe_save import check_can_save, real_path, save_atomically
+from xladdin.workbook.settings import Settings, check_month, read_settings
 
 
 @dataclass
@@ -53,6 +56,7 @@ def refresh(
     referrals: Path | str | None = None,
     audit: Path | str | None = None,
     month: Month | str | None = None,
+    mapping: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
     after_save: Callable[[Path], None] | None = None,
     refreshed_at: dt.datetime | None = None,
@@ -62,25 +66,34 @@ def refresh(
     The extracts come from Settings unless given here (for this run only;
     Settings is not changed). Relative paths in Settings are relative to the
     workbook's folder. The month is ``month``, else Settings, else the month
-    before the assessments extract date.
+    before the assessments extract date. ``mapping`` is a column-mapping file
+    for every extract of this run (its ``assessments:``/``referrals:``/``audit:``
+    sections), in place of the mapping files named in Settings.
+
+    What openpyxl cannot keep of the officer's own objects (text boxes, shapes,
+    sparklines...) is put back into the new file (``keep.py``); if anything
+    would still be lost, the refresh stops and says what, before writing.
 
     Raises:
         WorkbookError, ExtractError, XladdinError: nothing was written.
     """
     path = Path(path)
     say = progress or (lambda _msg: None)
-    check_not_open(path)
-    wb = load(path)
+    original = read_workbook(path)  # a folder, a missing or an unreadable file fails here
+    check_can_save(path)  # before the slow part: a read-only folder or an open file fails now
+    wb = load(path, original)
+    check_workbook(wb, path.name, added=DETAIL_SHEETS)
     if month is not None:
         month = Month.parse(month, where="month")  # the Python API's edge; the CLI passes a Month
     tables, the_month, chosen = prepare_tables(
         read_settings(wb),
         read_closures(wb),
-        path.parent,
+        real_path(path).parent,  # a symbolic link's extracts sit beside the file it points at
         assessments=assessments,
         referrals=referrals,
         audit=audit,
         month=month,
+        mapping=mapping,
         progress=progress,
         refreshed_at=refreshed_at,
         name=path.name,
@@ -88,7 +101,8 @@ def refresh(
     say("Writing the workbook")
     add_detail_sheets(wb, read_settings(wb))  # a workbook made before the child-level lists existed
     rows = {name: write_area(wb, name, table) for name, table in tables.items()}
-    backup = save_atomically(wb, path, after_save=after_save or keep_ribbon(path))
+    keep = keep_officers_work(original, path.name, then=after_save or keep_ribbon(path))
+    backup = save_atomically(wb, path, after_save=keep)
     say("Done")
     return RefreshResult(
         path=path,
@@ -109,6 +123,7 @@ def prepare_tables(
     referrals: Path | str | None = None,
     audit: Path | str | None = None,
     month: Month | None = None,
+    mapping: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
     refreshed_at: dt.datetime | None = None,
     name: str = "The workbook",
@@ -119,6 +134,8 @@ def prepare_tables(
     (``xladdin.excel.live``, the open workbook); neither writes anything here.
     Extracts given as arguments win over Settings (relative to the current
     folder); Settings paths are relative to ``base_dir`` (the workbook's folder).
+    So do the column mappings: ``mapping`` (one file, for every extract) wins
+    over the three mapping rows of Settings.
 
     Returns:
         ``(tables, month, extracts)``: tables by defined name, the month, and the paths read.
@@ -139,17 +156,19 @@ def prepare_tables(
             f"{name}: no assessments extract. Type its path in Settings ('Assessments extract') "
             "or give --assessments PATH."
         )
+    maps = {kind: _mapping(kind, mapping, settings, base_dir) for kind in chosen}
     calendar = get_calendar(settings.region, closures)
     say(f"Reading {chosen['assessments'].name}")
-    a = xio.read_assessments(chosen["assessments"])
+    a = _read(xio.read_assessments, "assessments", chosen["assessments"], maps, settings)
     r = au = None
     if chosen["referrals"] is not None:
         say(f"Reading {chosen['referrals'].name}")
-        r = xio.read_referrals(chosen["referrals"])
+        r = _read(xio.read_referrals, "referrals", chosen["referrals"], maps, settings)
     if chosen["audit"] is not None:
         say(f"Reading {chosen['audit'].name}")
-        au = xio.read_audit(chosen["audit"])
+        au = _read(xio.read_audit, "audit", chosen["audit"], maps, settings)
     the_month = month or settings.month or Month.of(a.extract_date) - 1
+    check_month(the_month, a.extract_date, "--month" if month else settings.where("month"))
     say("Calculating")
     tables = areas.build_tables(
         assessments=a,
@@ -160,4 +179,59 @@ def prepare_tables(
         calendar=calendar,
         refreshed_at=refreshed_at,
     )
+    tables["xl_quality"], tables["xl_quality_note"] = _quality_for(
+        tables["xl_quality"], [a, r, au], the_month
+    )
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
+
+
+#: The mapping hint of the extract readers ("...a column-mapping file (--mapping)"): refresh says
+#: where the officer gives one, exactly.
+_MAPPING_HINT = re.compile(r"\(--mapping[^)]*\)")
+
+
+def _mapping(kind: str, given: Path | str | None, settings: Settings, base_dir: Path) -> Path | None:
+    """The mapping file for ``kind``: ``given`` (relative to the current folder), else its Settings row."""
+    if given is not None and str(given).strip():
+        return _resolve(given, Path.cwd())
+    found = _resolve(getattr(settings, f"{kind}_mapping"), base_dir)
+    if found is not None and not found.is_file():
+        raise MappingError(
+            f"{settings.where(kind + '_mapping')} names {found}, which does not exist: correct the path "
+            "(a relative path is relative to the workbook's folder), or clear the cell to read Annex A "
+            "headers."
+        )
+    return found
+
+
+def _read(
+    reader: Callable[..., Any], kind: str, path: Path, maps: dict[str, Path | None], settings: Settings
+) -> Any:
+    """``reader(path)`` with the mapping of ``kind``; a message suggesting a mapping says where refresh
+    takes one."""
+    try:
+        return reader(path, mapping=maps[kind])
+    except (ExtractError, MappingError) as exc:
+        hint = (
+            f"(name the mapping file in Settings, {settings.where(kind + '_mapping')}, or run "
+            "`xladdin refresh WORKBOOK --mapping FILE`)"
+        )
+        message = _MAPPING_HINT.sub(hint, str(exc))
+        if message == str(exc):
+            raise
+        raise type(exc)(message) from None
+
+
+def _quality_for(table: Table, extracts: list[Any], month: Month) -> tuple[Table, Table]:
+    """The Data quality table with the rows that affect ``month`` first, and the line that says so."""
+    from xladdin.extracts.by_month import AFFECTS, quality_by_month
+
+    ordered = quality_by_month([e for e in extracts if e is not None], month)
+    first = {
+        (f, int(r))
+        for f, r, a in zip(ordered.rows["file"], ordered.rows["row"], ordered.rows[AFFECTS])
+        if a != "no"
+    }
+    rows = sorted(table.rows, key=lambda row: (row[0], row[1]) not in first)  # stable: file order kept
+    note = ordered.note if len(ordered.rows) else "No data-quality problems in the extracts."
+    return Table(table.header, rows), Table([note], [])

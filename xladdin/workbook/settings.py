@@ -12,10 +12,12 @@ accepted as text or as a date; the cell is formatted as text to avoid it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import datetime as dt
+import math
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from xladdin.core.month import Month, MonthError
+from xladdin.core.month import FIRST_YEAR, LAST_YEAR, Month, MonthError
 from xladdin.errors import WorkbookError
 
 if TYPE_CHECKING:  # the literal types only: importing the measures would import pandas
@@ -88,7 +90,27 @@ SETTING_ROWS: tuple[Setting, ...] = (
         "Path of your copy of the spotlight template (look and logo), relative to this workbook. "
         "Blank: the one shipped with xladdin.",
     ),
+    Setting(
+        "assessments_mapping",
+        "Assessments column mapping",
+        "Optional: a mapping file (YAML or TOML) for an extract whose headers are not Annex A's.",
+    ),
+    Setting(
+        "referrals_mapping", "Referrals column mapping", "Optional, as above, for the referrals extract."
+    ),
+    Setting("audit_mapping", "Audit column mapping", "Optional, as above, for the audit tracker."),
 )
+
+#: The numbers a number setting may hold: (lowest, highest, whole numbers only, an example).
+#: 250 working days is about a year; the due-soon window may not pass the working days allowed.
+LIMITS: dict[str, tuple[float, float, bool, str]] = {
+    "target": (0, 100, False, "81"),
+    "amber_margin": (0, 50, False, "5"),
+    "days": (1, 250, True, "45"),
+    "due_within": (0, 250, True, "10"),
+}
+#: The longest text a text setting may hold (a path, or the marking printed on every page).
+MAX_TEXT = 1000
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,11 @@ class Settings:
     title: str = ""
     subtitle: str = ""
     template: str = ""
+    assessments_mapping: str = ""
+    referrals_mapping: str = ""
+    audit_mapping: str = ""
+    #: Where each value was read (``"Settings!B5"``), for messages; not a setting.
+    cells: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def suppress(self) -> bool:
@@ -126,29 +153,55 @@ class Settings:
             return "SENSITIVE" not in self.marking.upper()
         return self.suppression == "on"
 
-    def with_values(self, values: dict[str, Any] | None, *, source: str = "settings") -> Settings:
-        """A copy with ``values`` (from a dict or the sheet) checked and applied."""
+    def with_values(
+        self, values: dict[str, Any] | None, *, source: str = "settings", cells: dict[str, str] | None = None
+    ) -> Settings:
+        """A copy with ``values`` (from a dict or the sheet) checked and applied.
+
+        Args:
+            values: setting key -> value as typed (text, number, date...).
+            source: names where the values came from, in messages.
+            cells: setting key -> the cell it was read from (``"Settings!B5"``), for messages.
+
+        Raises:
+            WorkbookError: naming the cell (or ``source``), the label, the value and what is allowed.
+        """
         if not values:
             return self
-        known = {f.name for f in fields(self)}
+        known = {f.name for f in fields(self)} - {"cells"}
+        cells = {**self.cells, **(cells or {})}
         clean: dict[str, Any] = {}
         for key, value in values.items():
             if key not in known:
                 raise WorkbookError(
                     f"{source}: unknown setting {key!r}; known settings are {', '.join(sorted(known))}."
                 )
-            clean[key] = _check(key, value, source)
-        return replace(self, **clean)
+            clean[key] = _check(key, value, _where(key, source, cells))
+        result = replace(self, **clean, cells=cells)
+        if result.due_within > result.days:
+            raise WorkbookError(
+                f"{_where('due_within', source, cells)} is {result.due_within}, more than the "
+                f"{result.days} working days allowed ({_where('days', source, cells)}): "
+                f"use a whole number from 0 to {result.days}."
+            )
+        return result
+
+    def where(self, key: str) -> str:
+        """The cell a setting came from and its label, for messages: ``Settings!B4 'Reporting month'``."""
+        return _where(key, "setting", self.cells)
 
 
 def _label(key: str) -> str:
     return next(s.label for s in SETTING_ROWS if s.key == key)
 
 
-def _check(key: str, value: Any, source: str) -> Any:
+def _where(key: str, source: str, cells: dict[str, str]) -> str:
+    return f"{cells.get(key, source)} {_label(key)!r}"
+
+
+def _check(key: str, value: Any, where: str) -> Any:
     """The value of one setting in its proper type, or a WorkbookError naming the cell."""
     default = getattr(Settings(), key)
-    where = f"{source} {_label(key)!r}"
     if value is None or (isinstance(value, str) and not value.strip()):
         return "" if isinstance(default, str) else default
     if key == "month":
@@ -156,18 +209,8 @@ def _check(key: str, value: Any, source: str) -> Any:
             return Month.parse(value, where=where)
         except MonthError as exc:
             raise WorkbookError(str(exc)) from None
-    if isinstance(default, (int, float)):
-        try:
-            number = float(str(value).strip().rstrip("%")) if not isinstance(value, (int, float)) else value
-        except ValueError:
-            raise WorkbookError(
-                f"{where} is {value!r}, not a number: type a number such as {default}."
-            ) from None
-        if isinstance(value, float) and key == "target" and 0 < value <= 1:
-            number = value * 100  # typed as 81% in Excel, stored as 0.81
-        if number < 0 or (isinstance(default, int) and float(number) != int(number)):
-            raise WorkbookError(f"{where} is {value!r}: use a whole number of 0 or more.")
-        return int(number) if isinstance(default, int) else float(number)
+    if key in LIMITS:
+        return _number(key, value, where)
     text = str(value).strip()
     choices = next(s.choices for s in SETTING_ROWS if s.key == key)
     if choices:
@@ -175,25 +218,91 @@ def _check(key: str, value: Any, source: str) -> Any:
         if lowered not in choices:
             raise WorkbookError(f"{where} is {value!r}: choose one of {', '.join(choices)}.")
         return lowered
+    if len(text) > MAX_TEXT or any(ord(ch) < 32 for ch in text):
+        raise WorkbookError(
+            f"{where} is {text[:40]!r}... ({len(text)} characters): type a short line of text "
+            f"(at most {MAX_TEXT} characters, no line breaks)."
+        )
     return text
 
 
+def _number(key: str, value: Any, where: str) -> int | float:
+    """A number setting within :data:`LIMITS` (nan, infinities and TRUE/FALSE refused)."""
+    low, high, whole, example = LIMITS[key]
+    allowed = f"a whole number from {low:g} to {high:g}" if whole else f"a number from {low:g} to {high:g}"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise WorkbookError(f"{where} is {value!r}, not a number: type {allowed}, such as {example}.")
+    try:
+        number = float(str(value).strip().rstrip("%")) if isinstance(value, str) else float(value)
+    except (ValueError, OverflowError):
+        raise WorkbookError(
+            f"{where} is {value!r}, not a number: type {allowed}, such as {example}."
+        ) from None
+    if isinstance(value, float) and key == "target" and 0 < value <= 1:
+        number = value * 100  # typed as 81% in Excel, stored as 0.81
+    if not math.isfinite(number) or not low <= number <= high or (whole and number != int(number)):
+        raise WorkbookError(f"{where} is {value!r}: type {allowed}, such as {example}.")
+    return int(number) if whole else number
+
+
+def check_month(month: Month, extract_date: dt.date, where: str) -> None:
+    """Refuse a reporting month after the year following the extract's date (a typing slip).
+
+    Raises:
+        WorkbookError: naming ``where`` (the Settings cell or ``--month``), the month and the range.
+    """
+    last = Month(min(extract_date.year + 1, LAST_YEAR), 12)
+    if month > last:
+        raise WorkbookError(
+            f"{where} is {month}, long after the extract's date ({extract_date:%d/%m/%Y}): "
+            f"choose a month from {FIRST_YEAR}-01 to {last}, or leave the cell blank for the month "
+            "before the extract date."
+        )
+
+
 def read_settings(wb: Any) -> Settings:
-    """Settings from an openpyxl workbook's ``set_*`` defined names (missing names keep defaults)."""
+    """Settings from an openpyxl workbook's ``set_*`` defined names (missing names keep defaults).
+
+    Raises:
+        WorkbookError: a value is not allowed (naming its cell), or a name points nowhere.
+    """
     values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
     for row in SETTING_ROWS:
-        cell = named_cell(wb, "set_" + row.key)
+        cell = named_cell(wb, "set_" + row.key, label=row.label)
         if cell is not None:
             values[row.key] = cell.value
-    return Settings().with_values(values, source="Settings sheet, setting")
+            cells[row.key] = cell_address(cell)
+    return Settings().with_values(values, source="Settings sheet, setting", cells=cells)
 
 
-def named_cell(wb: Any, name: str) -> Any:
-    """The single cell a workbook-level defined name points at, or None if the name is missing."""
+def cell_address(cell: Any) -> str:
+    """``Settings!B5`` (the sheet quoted when its name needs it, as Excel writes it)."""
+    sheet = cell.parent.title
+    if not sheet.replace("_", "").isalnum():
+        sheet = "'" + sheet.replace("'", "''") + "'"
+    return f"{sheet}!{cell.coordinate}"
+
+
+def named_cell(wb: Any, name: str, *, label: str = "") -> Any:
+    """The single cell a workbook-level defined name points at, or None if the name is missing.
+
+    Raises:
+        WorkbookError: when ``label`` is given and the name exists but points nowhere (its cell,
+            row or sheet was deleted: Excel then shows ``#REF!``), so a default is never used in
+            silence in place of what the officer typed.
+    """
     dn = wb.defined_names.get(name)
     if dn is None:
         return None
     for sheet, ref in dn.destinations:
-        if sheet in wb.sheetnames:
-            return wb[sheet][ref.replace("$", "").split(":")[0]]
+        ref = ref.replace("$", "").split(":")[0]
+        if sheet in wb.sheetnames and ref and "#" not in ref:
+            return wb[sheet][ref]
+    if label:
+        raise WorkbookError(
+            f"The workbook's name {name} (the setting {label!r}) points nowhere ({dn.attr_text}): its "
+            "cell, row or sheet was deleted. In Excel, Formulas > Name Manager: point it at the "
+            "setting's value cell on the Settings sheet, then try again."
+        )
     return None
