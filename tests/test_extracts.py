@@ -64,8 +64,12 @@ def test_utf8_bom_with_published_headers_and_given_extract_date():
     assert ex.quality.empty
 
 
-def test_no_title_date_means_today():
-    assert read_assessments(DATA / "list4_utf8_bom.csv").extract_date == dt.date.today()
+def test_no_title_date_means_the_latest_date_in_the_extract_never_silently_today():
+    ex = read_assessments(DATA / "list4_utf8_bom.csv")
+    # The two rows' dates: starts 22/07/2024, authorised 24/09 and 25/09/2024.
+    assert ex.extract_date == dt.date(2024, 9, 25)
+    assert ex.extract_date_source == "data"
+    assert any(n.startswith("Extract date 25/09/2024: the latest date in list4_utf8_bom.csv") for n in ex.notes)
 
 
 def test_xlsx_real_dates_text_dates_and_numeric_ids():
@@ -151,16 +155,21 @@ def test_progress_messages():
     seen: list[str] = []
     read_assessments(MESSY, progress=seen.append)
     assert seen[0] == "Reading list4_messy_cp1252.csv (0.0 MB)"
-    assert seen[-1] == "7 data-quality rows; 5 rows kept out of the rate"
+    assert seen[-1] == "7 data-quality rows; 5 rows kept out of the figures"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Referral NFA?", "referral nfa"),
-        ("  referral   NFA  ", "referral nfa"),
-        ("\ufeffChild Unique ID", "child unique id"),
-        ("LA children\u2019s social care support?", "la children's social care support"),
+        ("Referral NFA?", "referralnfa"),
+        ("  referral   NFA  ", "referralnfa"),
+        ("referral_nfa", "referralnfa"),
+        ("ReferralNFA", "referralnfa"),
+        ("\ufeffChild Unique ID", "childuniqueid"),
+        ("Child\u00a0Unique  ID", "childuniqueid"),
+        ("ChildUniqueID", "childuniqueid"),
+        ("Age of Child (Years)", "ageofchildyears"),
+        ("LA children\u2019s social care support?", "lachildrenssocialcaresupport"),
     ],
 )
 def test_normalise_header(text, expected):
@@ -223,7 +232,7 @@ def test_header_but_no_data_rows():
 def test_pdf_renamed_to_csv_is_not_a_table():
     with pytest.raises(
         ExtractError,
-        match=r"report_renamed\.csv: not a table xladdin can read \(it is a binary file, not text\)\. "
+        match=r"report_renamed\.csv: not a table xladdin can read \(it is a PDF\)\. "
         r"Looked in the first 30 rows for a header row with 'Child Unique ID', "
         r"'Continuous Assessment Start Date'",
     ):

@@ -1,12 +1,22 @@
-"""CSV extracts -> a raw table: encoding and separator sniffed, the header row found.
+"""CSV extracts -> a raw table: encoding and separator sniffed, the header row found, every line
+after it accounted for (:mod:`xladdin.extracts.csv_lines`).
 
-UTF-8 (with or without a BOM) or Windows-1252, separated by commas, semicolons,
-tabs or pipes. Row numbers are the lines a spreadsheet shows (1-based).
+UTF-8 (with or without a BOM), Windows-1252, or UTF-16 (Excel's "Unicode Text",
+tab-separated), separated by commas, semicolons, tabs or pipes. Row numbers are
+the file's line numbers (1-based). Values are kept as written: ``NA`` or ``#N/A``
+in a date column is a value that is not a date (listed), not a blank.
+
+Speed: a clean file (every line one row of the header's width) is read by
+pandas' C parser after one vectorised pass over the bytes; the lines of the wrong
+width are skipped by number and listed. Only a file whose quotes do not balance
+on every line is read line by line in Python (a few seconds a million lines).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from xladdin.errors import ExtractError
+from xladdin.extracts import csv_lines
 from xladdin.extracts.spec import (
     HEADER_SCAN_ROWS,
     Progress,
@@ -22,11 +33,11 @@ from xladdin.extracts.spec import (
     Spec,
     find_header,
     match_columns,
-    normalise_header,
     not_a_table,
 )
 
 PEEK_BYTES = 256 * 1024
+DELIMITERS = (",", ";", "\t", "|")
 
 
 def decode_peek(raw: bytes, complete: bool) -> tuple[str, str]:
@@ -34,8 +45,6 @@ def decode_peek(raw: bytes, complete: bool) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        import codecs
-
         text = codecs.getincrementaldecoder("utf-8")().decode(raw, final=complete)
         return text, "utf-8-sig"
     except UnicodeDecodeError:
@@ -49,22 +58,67 @@ def split_lines(text: str, complete: bool) -> list[str]:
     return lines
 
 
+def utf16(raw: bytes) -> str | None:
+    """ "utf-16" when the bytes are UTF-16 text (a BOM, or every other byte zero), else None."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = raw[:4096]
+    if len(sample) >= 8:
+        zeros_odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        zeros_even = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        if zeros_odd > 0.9 and zeros_even < 0.1:
+            return "utf-16-le"
+        if zeros_even > 0.9 and zeros_odd < 0.1:
+            return "utf-16-be"
+    return None
+
+
+def header_rows(lines: list[str], delim: str) -> list[list[str]]:
+    with csv_lines.big_fields():
+        out = []
+        for ln in lines:
+            try:
+                out.append(next(csv.reader([ln], delimiter=delim), []))
+            except csv.Error:
+                out.append([])
+        return out
+
+
 def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTable:
     name = path.name
     size = path.stat().st_size
     with path.open("rb") as f:
         raw = f.read(PEEK_BYTES)
+    data: bytes | None = None
+    wide = utf16(raw)
+    if wide:
+        # Excel's "Unicode Text": read it as UTF-8 from here on (it is small: a person saved it).
+        try:
+            data = path.read_bytes().decode(wide).lstrip("\ufeff").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ExtractError(
+                f"{name}: looks like UTF-16 text but cannot be decoded. Save it from Excel as "
+                "'CSV UTF-8 (Comma delimited)' and try again."
+            ) from None
+        raw, size = data[:PEEK_BYTES], len(data)
     complete = size <= PEEK_BYTES
     if b"\x00" in raw[:8192] or raw.startswith(b"%PDF"):
-        raise not_a_table(name, spec, "it is a binary file, not text")
+        what = "a PDF" if raw.startswith(b"%PDF") else "a binary file, not text"
+        raise not_a_table(name, spec, f"it is {what}")
     text, encoding = decode_peek(raw, complete)
     if not text.strip():
         raise ExtractError(f"{name}: the file is empty (no rows). Re-run the extract.")
+    if not complete and "\n" not in text and "\r" not in text:
+        raise ExtractError(
+            f"{name}: the first {PEEK_BYTES // 1024} KB hold no line break (the file is "
+            f"{size / 1e6:,.1f} MB): not a CSV extract, one row per line. Check that you chose the "
+            "extract, and export it again as CSV."
+        )
     lines = split_lines(text, complete)[:HEADER_SCAN_ROWS]
-    wanted = {normalise_header(h) for h in spec.headers.values()}
+    wanted = spec.wanted()
     best: tuple[int, int, str, list[list[str]]] = (-1, 0, ",", [])
-    for delim in (",", ";", "\t", "|"):
-        rows = [next(csv.reader([ln], delimiter=delim), []) for ln in lines]
+    for delim in DELIMITERS:
+        rows = header_rows(lines, delim)
         idx, score = find_header(rows, wanted)
         if score > best[1]:
             best = (idx, score, delim, rows)
@@ -72,48 +126,169 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
     if score == 0:
         raise not_a_table(name, spec, "no header row found")
     header = rows[idx]
-    positions = match_columns(header, spec, name, "")
-    if complete and not any(ln.strip(" \t,;|\ufeff") for ln in split_lines(text, True)[idx + 1 :]):
-        raise ExtractError(
-            f"{name}: has a header row (row {idx + 1}) but no data rows. "
-            "Re-run the extract for the right period."
-        )
+    positions = match_columns(header, spec, name, "", path=str(path))
     if progress:
         progress(f"Reading {name} ({size / 1e6:,.1f} MB)")
-    usecols = sorted(positions.values())
-    by_pos = {p: c for c, p in positions.items()}
+    if data is None:
+        data = path.read_bytes()
+    start = _data_start(data, idx)
+    scan = csv_lines.scan_lines(data, start, delim, len(header))
+    table = RawTable(pd.DataFrame(), np.zeros(0, np.int64), [str(c) for c in header], positions, rows[:idx])
+    table.header_row = idx + 1
+    if scan.quotes_balance:
+        table.broken = _broken(data, start, scan.bad, idx + 1, encoding)
+        # pandas reads the file itself (in blocks): the bytes need not stay in memory.
+        source: Any = io.BytesIO(data) if wide else path
+        if not wide:
+            data = b""
+        fast = _fast(source, idx, scan, positions, spec, delim, encoding)
+        if fast is not None:
+            table.body, table.source_row = fast
+            return table
+        # The C parser saw the lines differently (a bare carriage return inside a value...).
+        data = path.read_bytes() if not wide else source.getvalue()
+    table.body, table.source_row, table.broken = _precise(
+        data, start, idx, header, positions, spec, delim, encoding
+    )
+    return table
+
+
+def _data_start(data: bytes, header_index: int) -> int:
+    """Byte offset of the line after the header (line ``header_index``, 0-based)."""
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    for _ in range(header_index + 1):
+        m = re.compile(rb"\r\n|\r|\n").search(data, pos)
+        if m is None:
+            return len(data)
+        pos = m.end()
+    return pos
+
+
+def _dtypes(positions: dict[str, int], spec: Spec) -> dict[int, Any]:
     # Dates as categories too: each distinct date text is then parsed once (and the C parser
     # builds no million Python strings for them).
-    dtype = {
-        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str) for p in usecols
+    by_pos = {p: c for c, p in positions.items()}
+    return {
+        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str)
+        for p in sorted(positions.values())
     }
-    # Positional columns (names=range) so repeated or odd headers cannot confuse pandas;
-    # index_col=False copes with a trailing separator on every line.
-    kwargs: dict[str, Any] = {
-        "sep": delim,
-        "header": None,
-        "skiprows": idx + 1,
-        "names": list(range(len(header))),
-        "usecols": usecols,
-        "index_col": False,
-        "dtype": dtype,
-        "skip_blank_lines": False,
-        "engine": "c",
-    }
-    try:
+
+
+def _fast(
+    source: Any,
+    idx: int,
+    scan: csv_lines.LineScan,
+    positions: dict[str, int],
+    spec: Spec,
+    delim: str,
+    encoding: str,
+) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """pandas' C parser over the lines the scan passed (the others skipped by number), or None
+    when it does not find exactly those lines."""
+    skip_idx = np.union1d(scan.blank, np.fromiter(scan.bad, dtype=np.int64, count=len(scan.bad)))
+    keep = np.setdiff1d(np.arange(scan.lines, dtype=np.int64), skip_idx, assume_unique=True)
+    dtype = _dtypes(positions, spec)
+    by_pos = {p: c for c, p in positions.items()}
+    header_lines = idx + 1
+    if len(keep) == 0:
+        body = pd.DataFrame({p: pd.Series(dtype=dtype[p]) for p in sorted(dtype)})
+    else:
+        kwargs: dict[str, Any] = {
+            "sep": delim,
+            "header": None,
+            # Skip the title and header lines, and every blank or listed line, by number.
+            "skiprows": set(range(header_lines)) | set((skip_idx + header_lines).tolist()),
+            "names": list(range(max(scan.width, max(dtype, default=0) + 1))),
+            "usecols": sorted(dtype),
+            "index_col": False,
+            "dtype": dtype,
+            "skip_blank_lines": False,
+            # Values as written: "NA" or "#N/A" in a date column is listed, not taken for a blank.
+            "keep_default_na": False,
+            "na_values": [""],
+            "engine": "c",
+        }
         try:
-            body = pd.read_csv(path, encoding=encoding, **kwargs)
-        except UnicodeDecodeError:
-            # Not UTF-8 after all (a Windows-1252 character beyond the peek).
-            encoding = "cp1252"
-            body = pd.read_csv(path, encoding=encoding, encoding_errors="replace", **kwargs)
-    except pd.errors.EmptyDataError:
-        body = pd.DataFrame({p: pd.Series(dtype=dtype[p]) for p in usecols})
-    except pd.errors.ParserError as exc:
-        raise ExtractError(
-            f"{name}: cannot be read as a table below its header ({exc}). "
-            "Check the file opens in Excel, then save it again as CSV."
-        ) from None
+            try:
+                body = pd.read_csv(source, encoding=encoding, **kwargs)
+            except UnicodeDecodeError:
+                # Not UTF-8 after all (a Windows-1252 character beyond the first bytes).
+                if hasattr(source, "seek"):
+                    source.seek(0)
+                body = pd.read_csv(source, encoding="cp1252", encoding_errors="replace", **kwargs)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            return None
+        if len(body) != len(keep):
+            return None
     body.columns = [by_pos[p] for p in body.columns]
-    source_row = np.arange(len(body), dtype=np.int64) + idx + 2  # header is row idx+1
-    return RawTable(body, source_row, [str(c) for c in header], positions, rows[:idx])
+    return body.reset_index(drop=True), keep + header_lines + 1
+
+
+def _broken(data: bytes, start: int, bad: dict[int, str], header_lines: int, encoding: str) -> pd.DataFrame:
+    """The listed lines: their line numbers, the start of their text, and why."""
+    if not bad:
+        return pd.DataFrame({"source_row": pd.Series(dtype="int64"), "value": [], "reason": []})
+    text_of = _line_texts(data, start, sorted(bad), encoding)
+    rows = sorted(bad)
+    return pd.DataFrame(
+        {
+            "source_row": np.asarray(rows, dtype=np.int64) + header_lines + 1,
+            "value": [text_of.get(i, "") for i in rows],
+            "reason": [bad[i] for i in rows],
+        }
+    )
+
+
+def _line_texts(data: bytes, start: int, wanted: list[int], encoding: str) -> dict[int, str]:
+    term = b"\n" if b"\n" in data[start:] else b"\r"
+    arr = np.frombuffer(data, np.uint8, count=len(data) - start, offset=start)
+    ends = np.append(np.flatnonzero(arr == term[0]), len(arr))
+    out = {}
+    for i in wanted[:10_000]:
+        s = 0 if i == 0 else int(ends[i - 1]) + 1
+        piece = data[start + s : start + min(int(ends[i]), s + 400)]
+        out[i] = shorten(piece.decode(encoding, errors="replace").rstrip("\r\n"))
+    return out
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _precise(
+    data: bytes,
+    start: int,
+    idx: int,
+    header: list[str],
+    positions: dict[str, int],
+    spec: Spec,
+    delim: str,
+    encoding: str,
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Line by line (:func:`csv_lines.read_records`): for files whose quotes do not balance."""
+    try:
+        text = data[start:].decode("utf-8" if encoding == "utf-8-sig" else encoding)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        text = data[start:].decode(encoding, errors="replace")
+    term = "\n" if "\n" in text else "\r"
+    parts = text.split(term)
+    lines = [p + term for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    header_line = data[:start].rstrip(b"\r\n").decode(encoding, errors="replace")
+    rows, bad, _blank, _width = csv_lines.read_records(lines, delim, len(header), header_line.endswith(delim))
+    dtype = _dtypes(positions, spec)
+    cols = {}
+    for canon, p in positions.items():
+        values = [v[p] if p < len(v) and v[p] != "" else None for _, v in rows]
+        cols[canon] = pd.Series(values, dtype=object).astype(dtype[p])
+    body = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
+    header_lines = idx + 1
+    source_row = np.asarray([i for i, _ in rows], dtype=np.int64) + header_lines + 1
+    broken = pd.DataFrame(
+        {
+            "source_row": np.asarray(sorted(bad), dtype=np.int64) + header_lines + 1,
+            "value": [shorten(lines[i].rstrip("\r\n")) for i in sorted(bad)],
+            "reason": [bad[i] for i in sorted(bad)],
+        }
+    )
+    return body, source_row, broken
