@@ -1,7 +1,9 @@
 """The xladdin command line: the same jobs as the Excel ribbon, without Excel.
 
 This is a contract that other tools call; keep it stable. Exit status 0 on
-success, 2 for unusable input (message on stderr, no traceback).
+success, 2 for unusable input (message on stderr, no traceback), 1 for anything
+unexpected (one line on stderr; the traceback in ``xladdin-errors.log`` in the
+temporary folder, :func:`xladdin.errors.error_log`).
 
 Each command lives in a module that is imported only when that command runs
 (``figures`` for the counting commands, ``books`` for the workbook ones), so
@@ -11,13 +13,15 @@ that ``xladdin workdays`` does not pay for openpyxl or the extract readers.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from xladdin import __version__
 from xladdin.core.month import Month
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, log_unexpected
 
 #: Bank-holiday regions (the three-letter codes of ``xladdin.core.calendar.REGIONS``).
 REGIONS = ("ENG", "NIR", "SCT", "WLS")
@@ -37,7 +41,9 @@ def _add_calendar_options(p: argparse.ArgumentParser) -> None:
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", metavar="FILE", help="column-mapping file (YAML or TOML) for local headers")
     p.add_argument(
-        "--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)"
+        "--extract-date",
+        metavar="DATE",
+        help="date of the extract when no title row states one (default: the latest date in the extract)",
     )
 
 
@@ -79,11 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func="figures:cmd_quality")
 
     p = sub.add_parser("workdays", help="elapsed working days, deadline and in time/late for two dates")
-    p.add_argument("start", metavar="START", help="dd/mm/yyyy or yyyy-mm-dd")
-    p.add_argument("end", metavar="END", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument(
+        "start", metavar="START", help="dd/mm/yyyy, yyyy-mm-dd or 2 Sep 2024 (a time part is ignored)"
+    )
+    p.add_argument("end", metavar="END", help="the same forms as START")
     p.add_argument("--days", type=int, default=45, help="working days allowed (default 45)")
     _add_calendar_options(p)
     p.set_defaults(func="figures:cmd_workdays")
+
+    p = sub.add_parser(
+        "mapping-template", help="print a column-mapping file (YAML) for an extract's own headers"
+    )
+    p.add_argument("extract", metavar="EXTRACT", help="the local extract (CSV or xlsx)")
+    p.add_argument("--kind", choices=["assessments", "referrals", "audit"], help="default: from the headers")
+    p.set_defaults(func="figures:cmd_mapping_template")
 
     p = sub.add_parser(
         "new-workbook", help="create an empty performance workbook (.xlsx, or .xlsm with the ribbon)"
@@ -138,9 +153,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The edge: the month is parsed here, once, and passed on as a Month.
             args.month = Month.parse(args.month)
         command = getattr(importlib.import_module(f"xladdin.cli.{module}"), name)
-        return int(command(args) or 0)
+        code = int(command(args) or 0)
+        sys.stdout.flush()
+        return code
     except XladdinError as exc:
         sys.stderr.write(f"xladdin: {exc}\n")
         return 2
     except BrokenPipeError:
+        _quiet_stdout()  # the reader went away (| head): no "Exception ignored" at exit
         return 0
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC or getattr(exc, "filename", None) is None:
+            _quiet_stdout()
+        return _unexpected(args.command, exc)
+    except Exception as exc:  # anything else: one line, the details in the log
+        return _unexpected(args.command, exc)
+
+
+def _unexpected(command: str, exc: BaseException) -> int:
+    logged = log_unexpected(f"xladdin {command}", exc)
+    where = f"the details are in {logged}" if logged else "the details could not be logged"
+    detail = " ".join(str(exc).split())[:200]
+    try:
+        sys.stderr.write(
+            f"xladdin: {command} stopped unexpectedly ({type(exc).__name__}: {detail}); {where}. "
+            "Send that file to whoever supports xladdin.\n"
+        )
+        sys.stderr.flush()
+    except OSError:
+        pass
+    return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's flush at exit cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

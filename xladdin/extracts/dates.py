@@ -15,6 +15,8 @@ import pandas as pd
 
 from xladdin.core import quality as q
 from xladdin.core.dates import DEFAULT_FORMAT, OK, REASONS, parse_date_column
+from xladdin.core.month import Month, MonthError
+from xladdin.errors import ExtractError
 from xladdin.extracts.spec import RawTable, Spec, read_title
 
 
@@ -135,3 +137,78 @@ def choose_extract_date(
             ),
         )
     return today, "today", f"Extract date {today:%d/%m/%Y}: today, because {label} holds no date to go by."
+
+
+#: The dates that place a row in a month: the authorisation (List 4), the referral (List 3).
+MONTH_DATES = {"assessments": ("authorised", "start"), "referrals": ("referral_date",)}
+
+
+def extract_span(extract: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day the extract covers: the period its title states, else from its
+    earliest date (the authorisation or referral dates) to the extract date."""
+    last = extract.extract_date
+    if extract.coverage:
+        return extract.coverage[0], min(extract.coverage[1], last)
+    columns = MONTH_DATES.get(extract.kind, ())
+    first = next((d for d in (earliest_date(extract.frame, (c,)) for c in columns) if d), None)
+    return (first or last), last
+
+
+def latest_complete_month(extract: Any) -> Month:
+    """The latest month the extract covers completely: its last day is inside the period the
+    title states and before the extract date. The default reporting month (never the calendar's).
+
+    Raises:
+        ExtractError: the extract covers no complete month from 2000 on.
+    """
+    _, last = extract_span(extract)
+    if extract.coverage is None:
+        last = extract.extract_date - dt.timedelta(days=1)  # the extract day itself is not over
+    try:
+        month = Month.of(last)
+        return month if month.last_day <= last else month - 1
+    except MonthError:
+        raise ExtractError(
+            f"{extract.label}: covers no complete month xladdin can report (its last day is "
+            f"{last:%d/%m/%Y}). Give the month with --month YYYY-MM."
+        ) from None
+
+
+def check_month(extract: Any, month: Month, *, where: str = "--month") -> str:
+    """Refuse a month the extract does not cover; a note when it covers only part of it.
+
+    Raises:
+        ExtractError: naming the month, the file and the days it covers, and what to do.
+    """
+    first, last = extract_span(extract)
+    if extract.coverage:
+        covered = f"{extract.label} covers {first:%d/%m/%Y} to {last:%d/%m/%Y} (the period its title states)"
+    else:
+        covered = (
+            f"{extract.label} runs from its earliest date, {first:%d/%m/%Y}, to its extract date, "
+            f"{last:%d/%m/%Y} ({extract_date_words(extract)})"
+        )
+    if month.first_day > last or month.last_day < first:
+        try:
+            best = latest_complete_month(extract)
+            hint = (
+                f"the latest complete one is {best}" if best.last_day >= first else "it has no complete month"
+            )
+        except ExtractError:
+            hint = "it has no complete month"
+        raise ExtractError(
+            f"{where} {month} ({month.name}) is outside the extract: {covered}. Choose a month "
+            f"inside it ({hint}), or use the extract for that month."
+        )
+    if month.last_day >= last or (extract.coverage and month.first_day < first):
+        return f"{month.name} is not complete in the extract: {covered}; its figures are incomplete."
+    return ""
+
+
+def extract_date_words(extract: Any) -> str:
+    return {
+        "title": "stated in its title row",
+        "given": "as given",
+        "data": "the latest date in it",
+        "today": "today",
+    }.get(extract.extract_date_source, "")

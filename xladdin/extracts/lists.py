@@ -14,9 +14,9 @@ from xladdin.errors import ExtractError
 from xladdin.extracts.csv_reader import DELIMITERS, PEEK_BYTES, decode_peek, header_rows, split_lines, utf16
 from xladdin.extracts.excel_reader import EXCEL_MAGIC, calamine_errors
 from xladdin.extracts.html_reader import sniff_markup
-from xladdin.extracts.mapping import ColumnMapping
+from xladdin.extracts.mapping import ColumnMapping, normalise_header
 from xladdin.extracts.read import Extract, read_list
-from xladdin.extracts.spec import HEADER_SCAN_ROWS, Progress, header_score, make_spec
+from xladdin.extracts.spec import HEADER_SCAN_ROWS, LIST_NAMES, Progress, header_score, make_spec
 
 
 def read_extract(
@@ -166,3 +166,113 @@ def _list_sheets(path: Path) -> tuple[list[tuple[str, str]], list[str], list[str
     found = [(s, LIST_KINDS[n]) for s, n in numbered.items() if n in LIST_KINDS]
     others = [s for s in visible if s not in dict(found)]
     return found, hidden, others
+
+
+#: Words that give a local header away, for the template's guesses (normalised, as in headers).
+_HINTS = {
+    "child_id": ("childid", "personid", "clientid", "uniqueid", "lcsid", "id"),
+    "start": ("start", "began", "opened"),
+    "authorised": ("authoris", "authoriz", "completed", "completion", "signedoff", "enddate", "closed"),
+    "team": ("team", "locality", "unit"),
+    "worker": ("worker", "practitioner", "allocated"),
+    "referral_date": ("referraldate", "dateofreferral", "referral", "contactdate"),
+    "source": ("source",),
+    "nfa": ("nfa", "nofurtheraction"),
+    "referrals_12m": ("12month", "last12", "previousreferrals"),
+}
+
+
+def mapping_template(path: str | Path, *, kind: str | None = None) -> str:
+    """A mapping file (YAML) for ``path``'s own headers: every key xladdin reads, the best guess
+    filled in, what is not found left for the person to type (``xladdin mapping-template``).
+
+    Raises:
+        ExtractError: the file cannot be read, or no row of it looks like a header row.
+    """
+    p = Path(path)
+    kind = kind or guess_kind(p)
+    header = _template_header(p)
+    spec = make_spec(kind, None)
+    norm = {h: normalise_header(h) for h in header}
+    guesses = _guesses(spec, norm)
+    required = set(spec.required)
+    lines = [
+        f"# Column mapping for {p.name}: Annex A {LIST_NAMES[kind]}, written by `xladdin mapping-template`.",
+        '# Each line is  key: "the header in YOUR file". Check every line marked GUESS; for a line',
+        "# marked NOT FOUND, type your header between the quotes and remove the leading '#'.",
+        f"# Then: xladdin {'rereferrals' if kind == 'referrals' else 'timeliness'} {p.name} --month YYYY-MM "
+        "--mapping THIS-FILE.yaml",
+        f"# Headers in {p.name}: {', '.join(repr(h) for h in header[:40])}",
+        '# date_format: "%d/%m/%Y"  # only for text dates in another form; dd/mm/yyyy, yyyy-mm-dd and',
+        "#                           # 2 Sep 2024 (with or without a time) are read without it",
+        f"{kind}:",
+    ]
+    for canon in spec.needed:
+        annex = spec.headers[canon]
+        need = "required" if canon in required and canon != "team" else "optional"
+        found, how = guesses.get(canon, ("", ""))
+        if how == "exact":
+            lines.append(f"  {canon}: {_quoted(found)}  # matches (Annex A: {annex!r})")
+        elif how == "guess":
+            lines.append(f"  {canon}: {_quoted(found)}  # GUESS, check it ({need}; Annex A: {annex!r})")
+        else:
+            what = "REQUIRED" if need == "required" else "optional"
+            lines.append(f'  # {canon}: ""  # NOT FOUND, {what} (Annex A: {annex!r})')
+    return "\n".join(lines) + "\n"
+
+
+def _template_header(path: Path) -> list[str]:
+    """The row of the file that looks most like a header: the most distinct texts that are not dates."""
+    from xladdin.core.dates import parse_date_column
+
+    rows = _peek_rows(path)
+    best: list[str] = []
+    for row in rows:
+        cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+        if len(cells) < 2:
+            continue
+        _, why = parse_date_column(cells)
+        dates = sum(1 for c, w in zip(cells, why) if w == 0 and any(ch.isdigit() for ch in c))
+        texts = [c for c in cells if any(ch.isalpha() for ch in c)]
+        if dates == 0 and len(set(texts)) > len(best):
+            best = list(dict.fromkeys(texts))
+    if not best:
+        raise ExtractError(f"{path.name}: no row looks like a header row (two or more column names).")
+    return best
+
+
+def _guesses(spec: Any, norm: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """canonical -> (header, "exact" | "guess"); each header used once, best scores first."""
+    import difflib
+
+    out: dict[str, tuple[str, str]] = {}
+    used: set[str] = set()
+    for canon in spec.needed:  # exact (Annex A or a known alias) first
+        names = set(spec.names(canon))
+        for h, n in norm.items():
+            if n in names and h not in used:
+                out[canon] = (h, "exact")
+                used.add(h)
+                break
+    scored = []
+    for canon in spec.needed:
+        if canon in out:
+            continue
+        names = spec.names(canon)
+        for h, n in norm.items():
+            if h in used or not n:
+                continue
+            score = max(difflib.SequenceMatcher(None, n, name).ratio() for name in names)
+            if any(w in n for w in _HINTS.get(canon, ())):
+                score = max(score, 0.8)
+            if score >= 0.6:
+                scored.append((score, canon, h))
+    for _score, canon, h in sorted(scored, key=lambda t: -t[0]):
+        if canon not in out and h not in used:
+            out[canon] = (h, "guess")
+            used.add(h)
+    return out
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
