@@ -60,8 +60,8 @@ def refresh(
 
     The extracts come from Settings unless given here (for this run only;
     Settings is not changed). Relative paths in Settings are relative to the
-    workbook's folder. The month is ``month``, else Settings, else the month
-    before the assessments extract date.
+    workbook's folder. The month is ``month``, else Settings, else the latest
+    month the assessments extract covers completely.
 
     Raises:
         WorkbookError, ExtractError, XladdinError: nothing was written.
@@ -125,6 +125,7 @@ def prepare_tables(
         WorkbookError, ExtractError, XladdinError: ``name`` is used in the messages.
     """
     from xladdin import extracts as xio  # imported here: the extract readers are heavy-ish
+    from xladdin.extracts.dates import check_month, latest_complete_month
 
     say = progress or (lambda _msg: None)
     chosen = {
@@ -139,15 +140,19 @@ def prepare_tables(
         )
     calendar = get_calendar(settings.region, closures)
     say(f"Reading {chosen['assessments'].name}")
-    a = xio.read_assessments(chosen["assessments"])
+    a = xio.read_assessments(chosen["assessments"], extract_date=settings.extract_date)
+    xio.require_counted(a)
     r = au = None
     if chosen["referrals"] is not None:
         say(f"Reading {chosen['referrals'].name}")
-        r = xio.read_referrals(chosen["referrals"])
+        r = xio.read_referrals(chosen["referrals"], extract_date=settings.extract_date)
     if chosen["audit"] is not None:
         say(f"Reading {chosen['audit'].name}")
         au = xio.read_audit(chosen["audit"])
-    the_month = month or settings.month or Month.of(a.extract_date) - 1
+    # A blank month is the latest month the extract covers completely, never the calendar's;
+    # a month outside the extract is refused before anything is built (issue 15).
+    the_month = month or settings.month or latest_complete_month(a)
+    check_month(a, the_month, where=f"{name}: the reporting month")
     say("Calculating")
     tables = areas.build_tables(
         assessments=a,
@@ -157,5 +162,8 @@ def prepare_tables(
         month=the_month,
         calendar=calendar,
         refreshed_at=refreshed_at,
+    )
+    tables["xl_about"].rows.append(
+        ["Extract date", " ".join(n for n in a.notes if n.startswith("Extract date"))]
     )
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}

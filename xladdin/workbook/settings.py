@@ -12,11 +12,13 @@ accepted as text or as a date; the cell is formatted as text to avoid it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from xladdin.core.dates import parse_date
 from xladdin.core.month import Month, MonthError
-from xladdin.errors import WorkbookError
+from xladdin.errors import DateError, WorkbookError
 
 if TYPE_CHECKING:  # the literal types only: importing the measures would import pandas
     from xladdin.core.measures import Clock
@@ -39,7 +41,7 @@ SETTING_ROWS: tuple[Setting, ...] = (
     Setting(
         "month",
         "Reporting month (YYYY-MM)",
-        "Blank: the month before the extract date. Refresh --month overrides it for one run.",
+        "Blank: the latest month the extract covers completely. Refresh --month overrides it for one run.",
     ),
     Setting(
         "target", "Target (%)", "Assessments completed within the working-day limit; 81 in the seed report."
@@ -76,6 +78,12 @@ SETTING_ROWS: tuple[Setting, ...] = (
         "on: counts 1 to 5 and their rates show as c in exports.",
         ("on", "off"),
     ),
+    Setting(
+        "extract_date",
+        "Extract date",
+        "Blank: the date in the extract's title row, else the latest date in the extract. "
+        "A title row's date wins over this one.",
+    ),
 )
 
 
@@ -96,6 +104,7 @@ class Settings:
     audit: str = ""
     marking: str = "OFFICIAL-SENSITIVE"
     suppression: str = "on"
+    extract_date: dt.date | None = None
 
     @property
     def suppress(self) -> bool:
@@ -131,6 +140,11 @@ def _check(key: str, value: Any, source: str) -> Any:
         try:
             return Month.parse(value, where=where)
         except MonthError as exc:
+            raise WorkbookError(str(exc)) from None
+    if key == "extract_date":
+        try:
+            return parse_date(value, what=where)  # the extract readers' own parser: a date cell or text
+        except DateError as exc:
             raise WorkbookError(str(exc)) from None
     if isinstance(default, (int, float)):
         try:
