@@ -69,7 +69,9 @@ def test_no_title_date_means_the_latest_date_in_the_extract_never_silently_today
     # The two rows' dates: starts 22/07/2024, authorised 24/09 and 25/09/2024.
     assert ex.extract_date == dt.date(2024, 9, 25)
     assert ex.extract_date_source == "data"
-    assert any(n.startswith("Extract date 25/09/2024: the latest date in list4_utf8_bom.csv") for n in ex.notes)
+    assert any(
+        n.startswith("Extract date 25/09/2024: the latest date in list4_utf8_bom.csv") for n in ex.notes
+    )
 
 
 def test_xlsx_real_dates_text_dates_and_numeric_ids():

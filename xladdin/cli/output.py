@@ -32,17 +32,24 @@ def safe_cell(value: Any) -> Any:
 
 def frame_csv(frame: pd.DataFrame) -> str:
     """A frame as csv (no index, ``\n`` line ends), its texts made safe with :func:`safe_cell`."""
+    import csv
+
     out = frame.copy()
+    bare_cr = False
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             text = out[c].astype(object)
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).to_numpy(
-                dtype=bool
-            )
+            is_text = text.map(lambda v: isinstance(v, str))
+            risky = (
+                is_text & text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            ).to_numpy(bool)
             if risky.any():
                 text = text.where(~risky, "'" + text.astype(str))
                 out[c] = text
-    return out.to_csv(index=False, lineterminator="\n")
+            bare_cr = bare_cr or bool(text.map(lambda v: isinstance(v, str) and "\r" in v).any())
+    # Python's csv writer leaves a carriage return unquoted when lines end in "\n": quote every text then.
+    quoting = csv.QUOTE_NONNUMERIC if bare_cr else csv.QUOTE_MINIMAL
+    return out.to_csv(index=False, lineterminator="\n", quoting=quoting)
 
 
 def format_table(table: pd.DataFrame, fmt: str, kind: str, *, meta: dict[str, Any] | None = None) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xladdin.core import quality as q
-from xladdin.core.dates import DEFAULT_FORMAT, OK, REASONS, parse_date_column
+from xladdin.core.dates import DEFAULT_FORMAT, ERROR_VALUE, NO_SAVED_VALUE, OK, REASONS, parse_date_column
 from xladdin.core.month import Month, MonthError
 from xladdin.errors import ExtractError
 from xladdin.extracts.spec import RawTable, Spec, read_title
@@ -85,6 +85,11 @@ def refused_dates(
     bad = why != 0
     shown = np.empty(len(values), dtype=object)
     shown[bad] = values[bad].astype(object).map(date_text).to_numpy(dtype=object)
+    # calamine reads these cells as empty: say what the cell holds instead of nothing.
+    shown[why == ERROR_VALUE] = np.where(
+        shown[why == ERROR_VALUE] == "", "(an error cell)", shown[why == ERROR_VALUE]
+    )
+    shown[why == NO_SAVED_VALUE] = "(a formula with no saved value)"
     reasons = np.empty(len(values), dtype=object)
     for code in np.unique(why[bad]):
         reasons[why == code] = (
