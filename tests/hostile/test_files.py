@@ -5,6 +5,8 @@ names the file and says what to do; never a traceback (issue 10 item 4)."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 from annex_shapes import H4, SEPT, TITLE4, base_lines, base_rows, csv_lines, list4_csv, write_xlsx
@@ -173,3 +175,30 @@ def test_a_30_mb_value_in_one_data_line(tmp_path, xladdin, expect, accounted):
     run = xladdin("timeliness", path, "--month", "2024-09", "--format", "json")
     data = accounted(expect(run, 0))
     assert figures(data)["Total"] == (4, 3) and "WWWW" not in run.stdout
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) makes the .xls and .ods")
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_xls_and_ods_with_a_hidden_old_sheet(tmp_path, xladdin, expect, accounted, suffix):
+    from annex_shapes import excel_date, list4_sheet, row4
+
+    old = list4_sheet([row4("OLD1", excel_date("01/08/2024"), excel_date("02/09/2024"), "Old Team")])
+    source = write_xlsx(tmp_path / "list4.xlsx", {"Old": old, "Assessments": list4_sheet()}, hidden=["Old"])
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            suffix,
+            source.name,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    data = sept(xladdin, expect, accounted, tmp_path / f"list4.{suffix}")
+    assert figures(data) == SEPT and any("'Old' is hidden" in n for n in data["notes"])

@@ -27,17 +27,17 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
     cal = common.calendar(args)
     assessments = common.read("assessments", args, args.extract)
     notes = _usable(assessments, args)
-    referrals = common.read("referrals", args, args.referrals).frame if args.referrals else None
+    referrals = common.read("referrals", args, args.referrals) if args.referrals else None
     table = assessment_timeliness(
         assessments.frame,
         args.month,
         counting=args.counting,
         clock=args.clock,
-        referrals=referrals,
+        referrals=referrals.frame if referrals is not None else None,
         days=args.days,
         calendar=cal,
     )
-    _print_table(table, args, "timeliness", assessments, notes)
+    _print_table(table, args, "timeliness", assessments, notes, also=referrals)
     return 0
 
 
@@ -65,14 +65,23 @@ def _usable(extract: Any, args: argparse.Namespace) -> list[str]:
 
 
 def _print_table(
-    table: pd.DataFrame, args: argparse.Namespace, kind: str, extract: Any, notes: list[str]
+    table: pd.DataFrame,
+    args: argparse.Namespace,
+    kind: str,
+    extract: Any,
+    notes: list[str],
+    *,
+    also: Any = None,
 ) -> None:
     if not extract.has_team:
         table = table[table["team"] == TOTAL]  # no team column: the figure is authority-wide
     meta = {"month": str(args.month), **common.accounting(extract), "notes": notes}
+    if also is not None:  # the referrals extract behind --clock referral
+        meta["referrals"] = common.accounting(also)
+        notes = [*notes, *also.notes]
     sys.stdout.write(format_table(table, args.format, kind, meta=meta))
     if args.format != "json":
-        common.say_notes([*notes, extract.accounting()])
+        common.say_notes([*notes, extract.accounting(), *([also.accounting()] if also is not None else [])])
 
 
 def cmd_quality(args: argparse.Namespace) -> int:

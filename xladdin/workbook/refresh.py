@@ -146,6 +146,7 @@ def prepare_tables(
     if chosen["referrals"] is not None:
         say(f"Reading {chosen['referrals'].name}")
         r = xio.read_referrals(chosen["referrals"], extract_date=settings.extract_date)
+        xio.require_counted(r)
     if chosen["audit"] is not None:
         say(f"Reading {chosen['audit'].name}")
         au = xio.read_audit(chosen["audit"])
