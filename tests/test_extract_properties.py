@@ -91,13 +91,14 @@ def line_for(i: int, kind: str, team: str, day: int) -> tuple[str, int]:
     crlf=st.booleans(),
 )
 def test_rows_in_equal_counted_plus_listed(tmp_path_factory, kinds, teams, days, crlf):
-    lines, expected = [], {}  # expected: first line number of each row -> broken?
+    lines, expected, child = [], {}, {}  # expected: first line number of each row -> broken?
     number = 4  # title line 1, blank line 2, header line 3
     for i, kind in enumerate(kinds):
         text, used = line_for(i, kind, teams[i], days[i])
         lines.append(text)
         if kind not in ("blank", "spaces"):
             expected[number] = kind in BROKEN
+            child[number] = (f"C{i}", teams[i])
         number += used
     if not expected:
         return
@@ -115,4 +116,8 @@ def test_rows_in_equal_counted_plus_listed(tmp_path_factory, kinds, teams, days,
     assert listed == kept and not (listed & counted)
     assert sorted(f["source_row"].tolist()) == sorted(expected)
     assert kept == {line for line, broken in expected.items() if broken}
-    assert ex.frame.loc[ex.frame["problem"] == "", "team"].isin(["Team A", "Team B", "North East"]).all()
+    # Each counted row holds its own line's values: nothing shifted, merged or skipped wrongly.
+    ok = f[f["problem"] == ""]
+    assert dict(zip(ok["source_row"], zip(ok["child_id"], ok["team"]))) == {
+        line: child[line] for line in counted
+    }

@@ -50,22 +50,40 @@ class LineScan:
         width: values per row the file uses (the header's, or one more when every
             row ends with a trailing separator, or one fewer when only the header does).
         blank: indices (0-based, after the header) of blank lines.
-        bad: indices of lines of the wrong width, with their reasons.
-        quotes_balance: False when some line's quotes do not balance (use :func:`read_records`).
+        bad: indices of lines that are not rows, with their reasons.
+        continued: indices of lines that continue a quoted value begun on an earlier line.
+        quotes_balance: False when too many lines need a closer look (use :func:`read_records`).
+        starts: byte offsets of the lines, for :meth:`span`.
     """
 
     lines: int = 0
     width: int = 0
     blank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     bad: dict[int, str] = field(default_factory=dict)
+    continued: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     quotes_balance: bool = True
+    #: Byte offset where each line starts (and, last, the end of the data).
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Byte range of line ``i``, its line break included."""
+        return int(self.starts[i]), int(self.starts[i + 1])
+
+
+#: More lines than this whose quotes need a closer look: the whole file is read line by line.
+MAX_TROUBLE = 20_000
 
 
 def scan_lines(data: bytes, start: int, delim: str, header_width: int) -> LineScan:
-    """Check the lines of ``data[start:]`` (the bytes after the header line), vectorised."""
+    """Check the lines of ``data[start:]`` (the bytes after the header line), vectorised.
+
+    Lines whose quotes do not balance, or hold a quote inside a value, are looked at
+    one by one (:func:`_quoted_record`): a value that runs on in quotes makes one row
+    of several lines; a stray quote makes its line a listed, broken one.
+    """
     d = ord(delim)
-    term = 10 if b"\n" in data[start : start + (1 << 20)] or b"\r" not in data[start:] else 13
-    counts, trails, lengths = [], [], []
+    term = 10 if data.find(b"\n", start) >= 0 or data.find(b"\r", start) < 0 else 13
+    parts = []
     pos, n = start, len(data)
     while pos < n:
         end = n if pos + CHUNK >= n else data.rfind(b"\n" if term == 10 else b"\r", pos, pos + CHUNK) + 1
@@ -73,20 +91,57 @@ def scan_lines(data: bytes, start: int, delim: str, header_width: int) -> LineSc
             nxt = data.find(b"\n" if term == 10 else b"\r", pos + CHUNK)
             end = n if nxt < 0 else nxt + 1
         part = _scan_chunk(np.frombuffer(data, np.uint8, count=end - pos, offset=pos), d, term)
-        if part is None:
-            return LineScan(quotes_balance=False)
-        counts.append(part[0])
-        trails.append(part[1])
-        lengths.append(part[2])
+        parts.append((*part[:4], part[4] + pos))
         pos = end
-    fields = np.concatenate(counts) if counts else np.zeros(0, np.int64)
-    trail = np.concatenate(trails) if trails else np.zeros(0, bool)
-    length = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
-    return _judge(data, start, fields, trail, length, header_width, delim, term)
+    if not parts:
+        return LineScan(width=header_width)
+    fields, trail, length, trouble, starts = (np.concatenate(x) for x in zip(*parts))
+    starts = starts.astype(np.int64)
+    bad: dict[int, str] = {}
+    continued: list[int] = []
+    todo = np.flatnonzero(trouble)
+    if len(todo) > MAX_TROUBLE:
+        return LineScan(quotes_balance=False)
+    if len(todo):
+        _resolve(data, starts, todo, delim, header_width, fields, trail, bad, continued)
+    scan = _judge(data, start, fields, trail, length, header_width, delim, starts, bad, continued)
+    scan.starts = np.append(starts, len(data))
+    return scan
 
 
-def _scan_chunk(arr: np.ndarray, d: int, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Per line of one chunk: values, ends-with-delimiter, length; None if quotes do not balance."""
+def _resolve(
+    data: bytes,
+    starts: np.ndarray,
+    todo: np.ndarray,
+    delim: str,
+    header_width: int,
+    fields: np.ndarray,
+    trail: np.ndarray,
+    bad: dict[int, str],
+    continued: list[int],
+) -> None:
+    """Read each troubled line precisely: its true width, the lines it runs on over, or why it is bad."""
+    n = len(starts)
+    ends = np.append(starts[1:], len(data))
+    skip_to = -1
+    for i in todo.tolist():
+        if i < skip_to:
+            continue  # inside a value that runs on from an earlier line
+        last = min(n, i + MAX_SPAN + 1)
+        lines = [data[starts[j] : ends[j]].decode("utf-8", errors="replace") for j in range(i, last)]
+        values, used, why = _quoted_record(lines, 0, delim, header_width, more=last < n)
+        if why:
+            bad[i] = why
+            continue
+        fields[i], trail[i] = len(values), bool(values) and values[-1] == ""
+        continued.extend(range(i + 1, i + used))
+        skip_to = i + used
+
+
+def _scan_chunk(
+    arr: np.ndarray, d: int, term: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per line of one chunk: values, ends-with-delimiter, length, needs-a-closer-look, start offset."""
     nl = np.flatnonzero(arr == term)
     ends = nl if (len(nl) and nl[-1] == len(arr) - 1) else np.append(nl, len(arr))
     starts = np.concatenate(([0], ends[:-1] + 1))
@@ -98,35 +153,38 @@ def _scan_chunk(arr: np.ndarray, d: int, term: int) -> tuple[np.ndarray, np.ndar
     length = stop - starts
     dl = np.flatnonzero(arr == d)
     qt = np.flatnonzero(arr == QUOTE)
+    trouble = np.zeros(len(ends), dtype=bool)
     if len(qt):
-        if (np.diff(np.searchsorted(qt, ends), prepend=0) % 2).any():
-            return None
+        before_end = np.searchsorted(qt, ends)
+        per_line = np.diff(before_end, prepend=0)
+        trouble |= per_line % 2 == 1
         q_line = np.searchsorted(ends, qt)
-        if not _quotes_well_placed(arr, qt, d, starts[q_line], stop[q_line]):
-            return None
-        # Quotes balance on every line, so a delimiter after an odd number of quotes is inside one.
-        dl = dl[np.searchsorted(qt, dl) % 2 == 0]
+        trouble[q_line[~_well_placed(arr, qt, d, starts[q_line], stop[q_line])]] = True
+        # A delimiter after an odd number of the line's own quotes is inside a quoted value.
+        d_line = np.searchsorted(ends, dl)
+        before_start = (before_end - per_line)[d_line]
+        dl = dl[(np.searchsorted(qt, dl) - before_start) % 2 == 0]
     # Delimiters per line: how many lie before each line end (1M look-ups, not one per delimiter).
     values = np.diff(np.searchsorted(dl, ends), prepend=0) + 1
     last = arr[np.maximum(stop - 1, 0)]
     trail = (length > 0) & (last == d)
-    return values, trail, length
+    return values, trail, length, trouble, starts
 
 
-def _quotes_well_placed(
+def _well_placed(
     arr: np.ndarray, qt: np.ndarray, d: int, line_start: np.ndarray, line_stop: np.ndarray
-) -> bool:
-    """True when every quote opens or closes a value (next to a delimiter, a line end or a quote).
+) -> np.ndarray:
+    """Per quote: True when it opens or closes a value (next to a delimiter, a line end or a quote).
 
     A quote inside an unquoted value (``Team "A"``) is literal to a CSV reader, so
-    counting by quote parity would be wrong there: such files take the precise path.
+    counting by quote parity would be wrong on its line: that line is read precisely.
     """
     n = len(arr)
     prev = arr[np.maximum(qt - 1, 0)]
     nxt = arr[np.minimum(qt + 1, n - 1)]
     ok_prev = (qt == line_start) | (prev == d) | (prev == QUOTE)
     ok_next = (qt + 1 >= line_stop) | (nxt == d) | (nxt == QUOTE)
-    return bool((ok_prev | ok_next).all())
+    return ok_prev | ok_next
 
 
 def _judge(
@@ -137,24 +195,32 @@ def _judge(
     length: np.ndarray,
     header_width: int,
     delim: str,
-    term: int,
+    starts: np.ndarray,
+    bad: dict[int, str],
+    continued: list[int],
 ) -> LineScan:
     """Decide the file's row width, then list the lines of another width (blank lines aside)."""
+    cont = np.asarray(continued, dtype=np.int64)
     blank = length == 0
+    rows = ~blank
+    rows[cont] = False
+    if bad:
+        rows[np.fromiter(bad, dtype=np.int64, count=len(bad))] = False
     header_line = bytes(data[max(0, start - 4096) : start]).rstrip(b"\r\n")
-    width, wrong = decide_width(fields, trail, ~blank, header_width, header_line.endswith(delim.encode()))
-    bad: dict[int, str] = {}
+    width, wrong = decide_width(fields, trail, rows, header_width, header_line.endswith(delim.encode()))
     extra_blank = []
-    offsets = _line_offsets(data, start, term, wrong[:100_000]) if len(wrong) else {}
-    for i in wrong.tolist():
-        if i in offsets:
-            text = bytes(data[offsets[i][0] : offsets[i][1]])
-            if not text.strip(b" \t\r\x00" + delim.encode() + b'"'):
+    ends = np.append(starts[1:], len(data))
+    for k, i in enumerate(wrong.tolist()):
+        if k < 100_000:
+            text = data[int(starts[i]) : int(ends[i])]
+            if not text.strip(b" \t\r\n\x00" + delim.encode() + b'"'):
                 extra_blank.append(i)
                 continue
         bad[i] = wrong_width(int(fields[i]), width)
-    all_blank = np.union1d(np.flatnonzero(blank), np.asarray(extra_blank, dtype=np.int64))
-    return LineScan(lines=len(fields), width=width, blank=all_blank, bad=bad)
+    blank[cont] = False
+    blank[np.asarray(extra_blank, dtype=np.int64)] = True
+    all_blank = np.flatnonzero(blank)
+    return LineScan(lines=len(fields), width=width, blank=all_blank, bad=bad, continued=cont)
 
 
 def decide_width(
@@ -175,18 +241,6 @@ def decide_width(
     width = max(shapes, key=lambda w: (shapes[w], w == header_width))
     wrong = filled & ((fields != width) | ((width == header_width + 1) & ~trail))
     return width, np.flatnonzero(wrong)
-
-
-def _line_offsets(data: bytes, start: int, term: int, wanted: np.ndarray) -> dict[int, tuple[int, int]]:
-    """Byte ranges of the lines ``wanted`` (indices after the header), found in one pass."""
-    arr = np.frombuffer(data, np.uint8, count=len(data) - start, offset=start)
-    ends = np.flatnonzero(arr == term)
-    ends = np.append(ends, len(arr))
-    out = {}
-    for i in wanted.tolist()[:100_000]:
-        s = 0 if i == 0 else int(ends[i - 1]) + 1
-        out[i] = (start + s, start + int(ends[i]))
-    return out
 
 
 def wrong_width(got: int, width: int) -> str:
@@ -252,19 +306,25 @@ def read_records(
     return rows, bad, blank, width
 
 
-def _quoted_record(lines: list[str], i: int, delim: str, width: int) -> tuple[list[str], int, str]:
-    """One record starting at line ``i`` that holds a quote: (values, lines used, why it is bad)."""
+def _quoted_record(
+    lines: list[str], i: int, delim: str, width: int, *, more: bool = False
+) -> tuple[list[str], int, str]:
+    """One record starting at line ``i`` that holds a quote: (values, lines used, why it is bad).
+
+    ``more``: ``lines`` is a window and the file goes on after it.
+    """
     n = len(lines)
 
     def source() -> Iterator[str]:
         for j in range(i, min(n, i + MAX_SPAN + 1)):
             yield lines[j]
-        if i + MAX_SPAN + 1 < n:
+        if more or i + MAX_SPAN + 1 < n:
             raise _TooLong
 
     reader = csv.reader(source(), delimiter=delim, strict=True)
     try:
-        values = next(reader)
+        with big_fields():
+            values = next(reader)
     except _TooLong:
         return [], 1, unclosed_quote(MAX_SPAN)
     except csv.Error as exc:

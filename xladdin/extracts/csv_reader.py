@@ -136,21 +136,36 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
     table = RawTable(pd.DataFrame(), np.zeros(0, np.int64), [str(c) for c in header], positions, rows[:idx])
     table.header_row = idx + 1
     if scan.quotes_balance:
-        table.broken = _broken(data, start, scan.bad, idx + 1, encoding)
+        table.broken = _broken(data, scan, idx + 1, encoding)
+        patched = _without_stray_quotes(data, start, scan)
         # pandas reads the file itself (in blocks): the bytes need not stay in memory.
-        source: Any = io.BytesIO(data) if wide else path
-        if not wide:
-            data = b""
+        source: Any = io.BytesIO(patched or data) if (wide or patched) else path
         fast = _fast(source, idx, scan, positions, spec, delim, encoding)
         if fast is not None:
             table.body, table.source_row = fast
             return table
         # The C parser saw the lines differently (a bare carriage return inside a value...).
-        data = path.read_bytes() if not wide else source.getvalue()
     table.body, table.source_row, table.broken = _precise(
         data, start, idx, header, positions, spec, delim, encoding
     )
     return table
+
+
+def _without_stray_quotes(data: bytes, start: int, scan: csv_lines.LineScan) -> bytes | None:
+    """A copy of the bytes with the quotes of the listed lines blanked, or None if none has one.
+
+    pandas skips a listed line by number, but still follows a quote inside it, so a stray
+    quote in a skipped line would swallow the lines after it all the same.
+    """
+    if not scan.bad or data.find(b'"', start) < 0:
+        return None
+    quoted = [scan.span(i) for i in scan.bad if data.find(b'"', *scan.span(i)) >= 0]
+    if not quoted:
+        return None
+    out = bytearray(data)
+    for a, b in quoted:
+        out[a:b] = out[a:b].replace(b'"', b" ")
+    return bytes(out)
 
 
 def _data_start(data: bytes, header_index: int) -> int:
@@ -185,8 +200,14 @@ def _fast(
 ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """pandas' C parser over the lines the scan passed (the others skipped by number), or None
     when it does not find exactly those lines."""
-    skip_idx = np.union1d(scan.blank, np.fromiter(scan.bad, dtype=np.int64, count=len(scan.bad)))
-    keep = np.setdiff1d(np.arange(scan.lines, dtype=np.int64), skip_idx, assume_unique=True)
+    skip_idx = np.sort(
+        np.concatenate([scan.blank, np.fromiter(scan.bad, dtype=np.int64, count=len(scan.bad))])
+    )
+    # A row is a line that is neither skipped nor the continuation of a quoted value.
+    row = np.ones(scan.lines, dtype=bool)
+    row[skip_idx] = False
+    row[scan.continued] = False
+    keep = np.flatnonzero(row)
     dtype = _dtypes(positions, spec)
     by_pos = {p: c for c, p in positions.items()}
     header_lines = idx + 1
@@ -196,8 +217,10 @@ def _fast(
         kwargs: dict[str, Any] = {
             "sep": delim,
             "header": None,
-            # Skip the title and header lines, and every blank or listed line, by number.
-            "skiprows": set(range(header_lines)) | set((skip_idx + header_lines).tolist()),
+            # Skip the title and header lines, and every blank or listed line, by number. pandas
+            # numbers records, not lines: a value that runs over lines in quotes is one record.
+            "skiprows": set(range(header_lines))
+            | set((skip_idx + header_lines - np.searchsorted(scan.continued, skip_idx)).tolist()),
             "names": list(range(max(scan.width, max(dtype, default=0) + 1))),
             "usecols": sorted(dtype),
             "index_col": False,
@@ -216,7 +239,7 @@ def _fast(
                 if hasattr(source, "seek"):
                     source.seek(0)
                 body = pd.read_csv(source, encoding="cp1252", encoding_errors="replace", **kwargs)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, IndexError, ValueError):
             return None
         if len(body) != len(keep):
             return None
@@ -224,31 +247,21 @@ def _fast(
     return body.reset_index(drop=True), keep + header_lines + 1
 
 
-def _broken(data: bytes, start: int, bad: dict[int, str], header_lines: int, encoding: str) -> pd.DataFrame:
+def _broken(data: bytes, scan: csv_lines.LineScan, header_lines: int, encoding: str) -> pd.DataFrame:
     """The listed lines: their line numbers, the start of their text, and why."""
-    if not bad:
-        return pd.DataFrame({"source_row": pd.Series(dtype="int64"), "value": [], "reason": []})
-    text_of = _line_texts(data, start, sorted(bad), encoding)
-    rows = sorted(bad)
+    rows = sorted(scan.bad)
+    values: list[str] = []
+    for i in rows:
+        a, b = scan.span(i)
+        piece = data[a : min(b, a + 400)] if len(values) < 10_000 else b""
+        values.append(shorten(piece.decode(encoding, errors="replace").rstrip("\r\n")))
     return pd.DataFrame(
         {
             "source_row": np.asarray(rows, dtype=np.int64) + header_lines + 1,
-            "value": [text_of.get(i, "") for i in rows],
-            "reason": [bad[i] for i in rows],
+            "value": values,
+            "reason": [scan.bad[i] for i in rows],
         }
     )
-
-
-def _line_texts(data: bytes, start: int, wanted: list[int], encoding: str) -> dict[int, str]:
-    term = b"\n" if b"\n" in data[start:] else b"\r"
-    arr = np.frombuffer(data, np.uint8, count=len(data) - start, offset=start)
-    ends = np.append(np.flatnonzero(arr == term[0]), len(arr))
-    out = {}
-    for i in wanted[:10_000]:
-        s = 0 if i == 0 else int(ends[i - 1]) + 1
-        piece = data[start + s : start + min(int(ends[i]), s + 400)]
-        out[i] = shorten(piece.decode(encoding, errors="replace").rstrip("\r\n"))
-    return out
 
 
 def shorten(text: str, limit: int = 120) -> str:
