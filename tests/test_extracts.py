@@ -43,6 +43,17 @@ def test_messy_windows_1252_csv_reads_every_data_row_with_true_row_numbers():
     assert len(ex.sha256) == 64
 
 
+def test_every_row_is_accounted_for():
+    ex = read_assessments(MESSY)
+    # 11 data rows: 6 count (rows 4, 5, 12, 13, 15, 16), 5 are kept out and listed.
+    assert (ex.rows, ex.counted, ex.kept_out) == (11, 6, 5)
+    assert ex.accounting() == (
+        "list4_messy_cp1252.csv: 11 rows = 6 counted + 5 kept out (xladdin quality list4_messy_cp1252.csv lists them)"
+    )
+    listed = set(ex.quality.loc[ex.quality["rule"] != "8896", "row"])
+    assert listed == set(ex.frame.loc[ex.frame["problem"] != "", "source_row"])
+
+
 def test_problem_column_marks_exactly_the_excluded_rows():
     ex = read_assessments(MESSY)
     problem = dict(zip(ex.frame["source_row"], ex.frame["problem"]))

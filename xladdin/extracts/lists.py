@@ -129,7 +129,10 @@ def read_annex_a(
             f"{p.name}: no list xladdin reads (List 3, List 4) has data rows. "
             + " ".join(problems or [f"Sheets found: {', '.join(repr(s) for s in others)}."])
         )
-    result.notes += [f"Not read: {msg}" for msg in problems]
+    # Among lists with data, an empty one is a note: the period may simply have had none.
+    result.notes += [
+        msg.replace(" Re-run the extract for the right period.", " (an empty list).") for msg in problems
+    ]
     if others:
         result.notes.append(
             f"{p.name}: not checked (xladdin reads Lists 3 and 4): {', '.join(repr(s) for s in others)}."
