@@ -226,6 +226,7 @@ def test_latest_complete_month_and_months_outside(tmp_path):
         write(tmp_path / "b.csv", "List 4 for 01/04/2024 to 30/09/2024 - extracted 31/10/2024", ROWS[:1])
     )
     assert latest_complete_month(period) == Month(2024, 9)
+    assert check_month(period, Month(2024, 9)) == ""  # the stated period includes 30/09
     with pytest.raises(
         ExtractError, match=r"covers 01/04/2024 to 30/09/2024 \(the period its title states\)"
     ):

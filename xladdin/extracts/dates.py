@@ -205,7 +205,11 @@ def check_month(extract: Any, month: Month, *, where: str = "--month") -> str:
             f"{where} {month} ({month.name}) is outside the extract: {covered}. Choose a month "
             f"inside it ({hint}), or use the extract for that month."
         )
-    if month.last_day >= last or (extract.coverage and month.first_day < first):
+    # A stated period includes its last day; an extract date's own day is not over when taken.
+    partial = (
+        (month.last_day > last or month.first_day < first) if extract.coverage else month.last_day >= last
+    )
+    if partial:
         return f"{month.name} is not complete in the extract: {covered}; its figures are incomplete."
     return ""
 
