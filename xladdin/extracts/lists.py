@@ -131,7 +131,7 @@ def read_annex_a(
         )
     # Among lists with data, an empty one is a note: the period may simply have had none.
     result.notes += [
-        msg.replace(" Re-run the extract for the right period.", " (an empty list).") for msg in problems
+        msg.replace(". Re-run the extract for the right period.", " (an empty list).") for msg in problems
     ]
     if others:
         result.notes.append(
