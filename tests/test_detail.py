@@ -163,16 +163,17 @@ def test_rereferrals_csv_header_stays_and_the_evidence_goes_to_stderr_and_json(f
         "Team S,2,1,50.0",
         "Total,3,2,66.7",
     ]
-    assert proc.stderr.splitlines()[0] == (
+    assert (
         "Re-referrals, September 2024: decided by the dates and the column. 2 of 3 referrals are "
         're-referrals: 1 shown by an earlier referral in the extract, 1 by the column "Number of '
         'Referrals in Last 12 Months" (referrals before the extract began on 10/04/2024, its earliest '
         "referral). 2 referral(s) depended on the column."
-    )
+    ) in proc.stderr.splitlines()
     table = run("rereferrals", list3, "--month", "2024-09")
     assert "decided by the dates and the column" in table.stderr
     data = json.loads(run("rereferrals", list3, "--month", "2024-09", "--format", "json").stdout)
-    assert data[-1] == {
+    # Each team row says which evidence decided it; the month's evidence is one field of the object.
+    assert data["table"][-1] == {
         "team": "Total",
         "referrals": 3,
         "rereferrals": 2,
@@ -182,11 +183,18 @@ def test_rereferrals_csv_header_stays_and_the_evidence_goes_to_stderr_and_json(f
         "rereferrals_by_column": 1,
         "depended_on_column": 2,
         "undecided": 0,
+    }
+    assert data["evidence"] == {
+        "evidence": "dates and column",
         "extract_start": "2024-04-10",
         "extract_start_from": "its earliest referral",
+        "rereferrals_by_dates": 1,
+        "rereferrals_by_column": 1,
+        "depended_on_column": 2,
+        "undecided": 0,
         "column_present": True,
     }
-    assert data[0]["team"] == "Team R" and data[0]["evidence"] == "dates"
+    assert data["table"][0]["team"] == "Team R" and data["table"][0]["evidence"] == "dates"
 
 
 @pytest.fixture

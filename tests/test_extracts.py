@@ -43,6 +43,17 @@ def test_messy_windows_1252_csv_reads_every_data_row_with_true_row_numbers():
     assert len(ex.sha256) == 64
 
 
+def test_every_row_is_accounted_for():
+    ex = read_assessments(MESSY)
+    # 11 data rows: 6 count (rows 4, 5, 12, 13, 15, 16), 5 are kept out and listed.
+    assert (ex.rows, ex.counted, ex.kept_out) == (11, 6, 5)
+    assert ex.accounting() == (
+        "list4_messy_cp1252.csv: 11 rows = 6 counted + 5 kept out (xladdin quality list4_messy_cp1252.csv lists them)"
+    )
+    listed = set(ex.quality.loc[ex.quality["rule"] != "8896", "row"])
+    assert listed == set(ex.frame.loc[ex.frame["problem"] != "", "source_row"])
+
+
 def test_problem_column_marks_exactly_the_excluded_rows():
     ex = read_assessments(MESSY)
     problem = dict(zip(ex.frame["source_row"], ex.frame["problem"]))
@@ -64,8 +75,14 @@ def test_utf8_bom_with_published_headers_and_given_extract_date():
     assert ex.quality.empty
 
 
-def test_no_title_date_means_today():
-    assert read_assessments(DATA / "list4_utf8_bom.csv").extract_date == dt.date.today()
+def test_no_title_date_means_the_latest_date_in_the_extract_never_silently_today():
+    ex = read_assessments(DATA / "list4_utf8_bom.csv")
+    # The two rows' dates: starts 22/07/2024, authorised 24/09 and 25/09/2024.
+    assert ex.extract_date == dt.date(2024, 9, 25)
+    assert ex.extract_date_source == "data"
+    assert any(
+        n.startswith("Extract date 25/09/2024: the latest date in list4_utf8_bom.csv") for n in ex.notes
+    )
 
 
 def test_xlsx_real_dates_text_dates_and_numeric_ids():
@@ -151,16 +168,21 @@ def test_progress_messages():
     seen: list[str] = []
     read_assessments(MESSY, progress=seen.append)
     assert seen[0] == "Reading list4_messy_cp1252.csv (0.0 MB)"
-    assert seen[-1] == "7 data-quality rows; 5 rows kept out of the rate"
+    assert seen[-1] == "7 data-quality rows; 5 rows kept out of the figures"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Referral NFA?", "referral nfa"),
-        ("  referral   NFA  ", "referral nfa"),
-        ("\ufeffChild Unique ID", "child unique id"),
-        ("LA children\u2019s social care support?", "la children's social care support"),
+        ("Referral NFA?", "referralnfa"),
+        ("  referral   NFA  ", "referralnfa"),
+        ("referral_nfa", "referralnfa"),
+        ("ReferralNFA", "referralnfa"),
+        ("\ufeffChild Unique ID", "childuniqueid"),
+        ("Child\u00a0Unique  ID", "childuniqueid"),
+        ("ChildUniqueID", "childuniqueid"),
+        ("Age of Child (Years)", "ageofchildyears"),
+        ("LA children\u2019s social care support?", "lachildrenssocialcaresupport"),
     ],
 )
 def test_normalise_header(text, expected):
@@ -223,7 +245,7 @@ def test_header_but_no_data_rows():
 def test_pdf_renamed_to_csv_is_not_a_table():
     with pytest.raises(
         ExtractError,
-        match=r"report_renamed\.csv: not a table xladdin can read \(it is a binary file, not text\)\. "
+        match=r"report_renamed\.csv: not a table xladdin can read \(it is a PDF\)\. "
         r"Looked in the first 30 rows for a header row with 'Child Unique ID', "
         r"'Continuous Assessment Start Date'",
     ):

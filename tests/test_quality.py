@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from xladdin.core import crosscheck
 from xladdin.core import quality as q
+from xladdin.core.quality import crosscheck
 from xladdin.extracts import read_assessments
 
 DATA = Path(__file__).parent / "data"

@@ -48,7 +48,7 @@ def test_quality_month_lists_the_months_rows_first_and_counts_the_others() -> No
     rows = [int(line.split()[1]) for line in lines[2:split]]
     others = [int(line.split()[1]) for line in lines[split + 2 : -1]]
     assert (rows, others) == (SEPTEMBER_ROWS, OTHER_ROWS)
-    assert lines[-1] == "9 problem(s) in 2223 rows of list4_assessments.csv."
+    assert lines[-1] == "9 problem(s) in list4_assessments.csv."
 
 
 def test_quality_month_in_csv_says_which_rows_affect_the_month() -> None:
@@ -69,10 +69,10 @@ def test_without_month_the_list_is_unchanged() -> None:
 
 def test_timeliness_says_how_many_rows_were_kept_out_of_that_month() -> None:
     done = run("timeliness", str(demo_paths()["assessments"]), "--month", "2024-09")
-    assert done.stderr == (
+    assert (
         "5 row(s) of list4_assessments.csv were kept out of September 2024's figures (4 more from other "
-        f"months): run `xladdin quality {demo_paths()['assessments']} --month 2024-09` to see why.\n"
-    )
+        f"months): run `xladdin quality {demo_paths()['assessments']} --month 2024-09` to see why."
+    ) in done.stderr.splitlines()
 
 
 def test_the_data_quality_sheet_shows_the_months_rows_first(tmp_path) -> None:

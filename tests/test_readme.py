@@ -33,6 +33,10 @@ def test_python_example_runs_and_prints_what_it_says():
     assert lines[1] == "2024-09-24"
     assert lines[2] == "45"
     assert re.fullmatch(r"\d+ rows in the data-quality list", lines[3])
+    assert (
+        lines[4]
+        == "list4_assessments.csv: 2,223 rows = 2,214 counted + 9 kept out (xladdin quality list4_assessments.csv lists them)"
+    )
 
 
 def test_workdays_example_output_matches_the_cli(capsys):

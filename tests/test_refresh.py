@@ -396,12 +396,13 @@ def test_a_local_extract_without_a_mapping_says_exactly_where_to_give_one(tmp_pa
     cell = mapping_cell(openpyxl.load_workbook(path), "assessments").coordinate
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert re.search(
-        r"list4_assessments\.csv: required column 'Child Unique ID' is missing\..*map your header to it in a "
-        rf"column-mapping file \(name the mapping file in Settings, Settings!{cell} 'Assessments column mapping', "
-        r"or run `xladdin refresh WORKBOOK --mapping FILE`\)",
+        r"list4_assessments\.csv: required column 'Child Unique ID' is missing\..*`xladdin mapping-template "
+        r".*list4_assessments\.csv` to write a mapping file, set 'assessments\.child_id' in it to your header, "
+        rf"and name the mapping file in Settings, Settings!{cell} 'Assessments column mapping', or give it "
+        r"with `xladdin refresh WORKBOOK --mapping FILE`\.",
         done.stderr,
     ), done.stderr
-    assert "(--mapping)" not in done.stderr
+    assert "give the file with --mapping FILE" not in done.stderr  # the counting commands' words
     assert folder_state(tmp_path) == before
 
 

@@ -1,7 +1,9 @@
 """The xladdin command line: the same jobs as the Excel ribbon, without Excel.
 
 This is a contract that other tools call; keep it stable. Exit status 0 on
-success, 2 for unusable input (message on stderr, no traceback).
+success, 2 for unusable input (message on stderr, no traceback), 1 for anything
+unexpected (one line on stderr; the traceback in ``xladdin-errors.log`` in the
+temporary folder, :func:`xladdin.errors.error_log`).
 
 Each command lives in a module that is imported only when that command runs
 (``figures`` for the counting commands, ``books`` for the workbook ones), so
@@ -12,14 +14,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from xladdin import __version__
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, log_unexpected
 from xladdin.workbook.settings import LIMITS
 
 #: Bank-holiday regions (the three-letter codes of ``xladdin.core.calendar.REGIONS``).
@@ -40,7 +44,9 @@ def _add_calendar_options(p: argparse.ArgumentParser) -> None:
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", metavar="FILE", help="column-mapping file (YAML or TOML) for local headers")
     p.add_argument(
-        "--extract-date", metavar="DATE", help="date of the extract (default: from its title row, else today)"
+        "--extract-date",
+        metavar="DATE",
+        help="date of the extract when no title row states one (default: the latest date in the extract)",
     )
 
 
@@ -120,13 +126,22 @@ def _counting_commands(sub: Any) -> None:
     p.set_defaults(func="figures:cmd_quality")
 
     p = sub.add_parser("workdays", help="elapsed working days, deadline and in time/late for two dates")
-    p.add_argument("start", metavar="START", help="dd/mm/yyyy or yyyy-mm-dd")
-    p.add_argument("end", metavar="END", help="dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument(
+        "start", metavar="START", help="dd/mm/yyyy, yyyy-mm-dd or 2 Sep 2024 (a time part is ignored)"
+    )
+    p.add_argument("end", metavar="END", help="the same forms as START")
     p.add_argument(
         "--days", type=working_days, default=45, help="working days allowed, 1 to 250 (default 45)"
     )
     _add_calendar_options(p)
     p.set_defaults(func="figures:cmd_workdays")
+
+    p = sub.add_parser(
+        "mapping-template", help="print a column-mapping file (YAML) for an extract's own headers"
+    )
+    p.add_argument("extract", metavar="EXTRACT", help="the local extract (CSV or xlsx)")
+    p.add_argument("--kind", choices=["assessments", "referrals", "audit"], help="default: from the headers")
+    p.set_defaults(func="figures:cmd_mapping_template")
 
 
 def _workbook_commands(sub: Any) -> None:
@@ -215,17 +230,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             args.month = Month.parse(args.month)
         command = getattr(importlib.import_module(f"xladdin.cli.{module}"), name)
-        return int(command(args) or 0)
+        code = int(command(args) or 0)
+        sys.stdout.flush()
+        return code
     except XladdinError as exc:
         sys.stderr.write(f"xladdin: {exc}\n")
         return 2
     except BrokenPipeError:
+        _quiet_stdout()  # the reader went away (| head): no "Exception ignored" at exit
         return 0
     except KeyboardInterrupt:  # Ctrl+C, or a kill (SIGTERM, below): files are as they were
         sys.stderr.write("xladdin: stopped before it finished; no file was changed.\n")
         return 130
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC or getattr(exc, "filename", None) is None:
+            _quiet_stdout()
+        return _unexpected(args.command, exc)
+    except Exception as exc:  # anything else: one line, the details in the log
+        return _unexpected(args.command, exc)
 
 
 def _stop(_signum: int, _frame: object) -> None:
     """SIGTERM ends the run like Ctrl+C, so that temporary files are removed on the way out."""
     raise KeyboardInterrupt
+
+
+def _unexpected(command: str, exc: BaseException) -> int:
+    logged = log_unexpected(f"xladdin {command}", exc)
+    where = f"the details are in {logged}" if logged else "the details could not be logged"
+    detail = " ".join(str(exc).split())[:200]
+    try:
+        sys.stderr.write(
+            f"xladdin: {command} stopped unexpectedly ({type(exc).__name__}: {detail}); {where}. "
+            "Send that file to whoever supports xladdin.\n"
+        )
+        sys.stderr.flush()
+    except OSError:
+        pass
+    return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's flush at exit cannot fail noisily."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

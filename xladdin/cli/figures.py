@@ -1,4 +1,11 @@
-"""The counting commands: timeliness, re-referrals, the data-quality list, working days between two dates."""
+"""The counting commands: timeliness, re-referrals, the data-quality list, working days between two dates.
+
+Every counting command accounts for every row of its extract: on stderr for
+``--format table|csv`` (``list4.csv: 1,234 rows = 1,200 counted + 34 kept out``,
+after one-line notes such as which extract date was used), and as fields of
+``--format json`` (``rows``, ``counted``, ``kept_out``, ``notes``...). An extract
+whose every row is kept out, or a month outside the extract, is exit 2.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from xladdin.cli import common
-from xladdin.cli.output import format_detail, format_table
+from xladdin.cli.output import format_detail, format_table, frame_csv
 from xladdin.core.measures import (
     assessment_timeliness,
     clock_fallbacks,
@@ -19,6 +26,7 @@ from xladdin.core.measures import (
 )
 from xladdin.core.month import Month
 from xladdin.core.rereferrals import evidence_used
+from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import deadline, networkdays, working_days_between
 from xladdin.errors import XladdinError
 
@@ -26,20 +34,20 @@ from xladdin.errors import XladdinError
 def cmd_timeliness(args: argparse.Namespace) -> int:
     cal = common.calendar(args)
     assessments = common.read("assessments", args, args.extract)
+    notes = _usable(assessments, args)
     refs = common.read("referrals", args, args.referrals) if args.referrals else None
-    referrals = refs.frame if refs is not None else None
     options: dict[str, Any] = {
         "clock": args.clock,
-        "referrals": referrals,
+        "referrals": refs.frame if refs is not None else None,
         "days": args.days,
         "calendar": cal,
     }
     if args.detail:
         detail = completed_assessments(assessments.frame, args.month, **options)
-        sys.stdout.write(format_detail(detail, args.format))
+        _print_detail(detail, args, assessments, notes)
     else:
         table = assessment_timeliness(assessments.frame, args.month, counting=args.counting, **options)
-        sys.stdout.write(format_table(table, args.format, "timeliness"))
+        _print_table(table, args, "timeliness", assessments, notes, also=refs)
     if args.clock == "referral" and refs is not None:
         _note_clock_fallbacks(assessments, refs, args.month)
     _note_excluded(assessments, args.month)
@@ -63,16 +71,17 @@ def _note_clock_fallbacks(assessments: Any, refs: Any, month: Month) -> None:
 
 def cmd_rereferrals(args: argparse.Namespace) -> int:
     referrals = common.read("referrals", args, args.extract)
-    # The period stated in the extract's title, when the reader knows it (else its earliest referral).
-    coverage = getattr(referrals, "coverage", None)
-    detail = rereferral_detail(referrals.frame, args.month, coverage=coverage)
+    notes = _usable(referrals, args)
+    # The period stated in the extract's title, when it states one (else its earliest referral).
+    detail = rereferral_detail(referrals.frame, args.month, coverage=referrals.coverage)
     table = rereferral_table(detail)
     evidence = table.attrs["evidence"]
     if args.detail:
-        sys.stdout.write(format_detail(detail, args.format))
+        _print_detail(detail, args, referrals, notes)
     else:
-        extra = [{**_team_evidence(r), **_month_evidence(evidence)} for r in table.itertuples(index=False)]
-        sys.stdout.write(format_table(table, args.format, "rereferrals", extra=extra))
+        extra = [_team_evidence(r) for r in table.itertuples(index=False)]
+        meta = {"evidence": _month_evidence(evidence)}
+        _print_table(table, args, "rereferrals", referrals, notes, extra=extra, meta=meta)
         if args.format == "table":
             sys.stdout.write("Denominator: referrals in the month (not children).\n")
     if args.format != "json" or args.detail:
@@ -93,11 +102,54 @@ def _team_evidence(row: Any) -> dict[str, Any]:
 
 
 def _month_evidence(evidence: Any) -> dict[str, Any]:
-    keep = ("extract_start", "extract_start_from", "column_present")
-    return {k: v for k, v in evidence.as_dict().items() if k in keep}
+    return dict(evidence.as_dict())
 
 
-def _note_excluded(extract, month) -> None:
+def _usable(extract: Any, args: argparse.Namespace) -> list[str]:
+    """Exit 2 unless something counts and the month lies inside the extract; the notes to print."""
+    from xladdin.extracts import require_counted
+    from xladdin.extracts.dates import check_month
+
+    require_counted(extract)
+    notes = list(extract.notes)
+    notes.append(check_month(extract, args.month))
+    if not extract.has_team:
+        notes.append("No team column: one authority-wide Total.")
+    return [n for n in notes if n]
+
+
+def _print_table(
+    table: pd.DataFrame,
+    args: argparse.Namespace,
+    kind: str,
+    extract: Any,
+    notes: list[str],
+    *,
+    also: Any = None,
+    extra: list[dict[str, Any]] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> None:
+    if not extract.has_team:
+        keep = (table["team"] == TOTAL).to_numpy()  # no team column: the figure is authority-wide
+        table = table[keep]
+        extra = [e for e, k in zip(extra, keep) if k] if extra is not None else None
+    meta = {"month": str(args.month), **common.accounting(extract), "notes": notes, **(meta or {})}
+    if also is not None:  # the referrals extract behind --clock referral
+        meta["referrals"] = common.accounting(also)
+        notes = [*notes, *also.notes]
+    sys.stdout.write(format_table(table, args.format, kind, meta=meta, extra=extra))
+    if args.format != "json":
+        common.say_notes([*notes, extract.accounting(), *([also.accounting()] if also is not None else [])])
+
+
+def _print_detail(detail: pd.DataFrame, args: argparse.Namespace, extract: Any, notes: list[str]) -> None:
+    """The child-level rows behind a table (``--detail``), and the same notes and accounting."""
+    sys.stdout.write(format_detail(detail, args.format))
+    if args.format != "json":
+        common.say_notes([*notes, extract.accounting()])
+
+
+def _note_excluded(extract: Any, month: Month) -> None:
     """Say how many rows were kept out of this month's figures (and, apart, of other months')."""
     from xladdin.extracts.by_month import quality_by_month
 
@@ -111,52 +163,101 @@ def _note_excluded(extract, month) -> None:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    extract = common.read(args.kind, args, args.extract)
-    quality = extract.quality
-    extracts = [extract]
-    if args.referrals:
-        from xladdin.core.crosscheck import clock_fallback_rows
-        from xladdin.extracts.read import cross_check
+    from xladdin.extracts import cross_check, require_counted
 
-        if extract.kind != "assessments":
+    if args.kind:
+        found = [common.read(args.kind, args, args.extract)]
+        notes = list(found[0].notes)
+    else:
+        lists = common.read("annex", args, args.extract)
+        found, notes = lists.extracts, [n for e in lists.extracts for n in e.notes] + lists.notes
+    parts = [e.quality for e in found]
+    kinds = {e.kind: e for e in found}
+    if args.referrals:
+        if "assessments" not in kinds:
             raise XladdinError(
-                f"{extract.path.name} is not an assessments extract (List 4): "
+                f"{found[0].label} is not an assessments extract (List 4): "
                 "--referrals cross-checks a List 4 extract against a List 3 extract."
             )
         referrals = common.read("referrals", args, args.referrals)
-        parts = [quality, referrals.quality, cross_check(extract, referrals)]
+        parts += [referrals.quality, cross_check(kinds["assessments"], referrals)]
         if args.clock == "referral":
-            parts.append(
-                clock_fallback_rows(
-                    extract.frame,
-                    referrals.frame,
-                    assessments_file=extract.path.name,
-                    referrals_file=referrals.path.name,
-                    assessment_headers=extract.headers,
-                )
-            )
-        extracts.append(referrals)
-        quality = pd.concat(parts, ignore_index=True)
-        where = f"{extract.path.name} and {referrals.path.name}"
-    else:
-        where = f"{extract.rows} rows of {extract.path.name}"
+            parts.append(_clock_fallback_rows(kinds["assessments"], referrals))
+        found.append(referrals)
+    elif {"assessments", "referrals"} <= set(kinds):
+        parts.append(cross_check(kinds["assessments"], kinds["referrals"]))  # one Annex A workbook
+    quality = pd.concat(parts, ignore_index=True) if parts else found[0].quality
     if args.month is not None:
-        return _quality_for_month(args, extracts, quality, where)
-    if args.format == "csv":
-        sys.stdout.write(quality.to_csv(index=False, lineterminator="\n"))
-    elif args.format == "json":
-        sys.stdout.write(quality.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        _quality_for_month(args, found, quality, notes)
+    else:
+        _print_quality(quality, found, notes, args.format)
+    for e in found:
+        require_counted(e)  # after the list is printed: it shows why
+    return 0
+
+
+def _clock_fallback_rows(assessments: Any, referrals: Any) -> pd.DataFrame:
+    from xladdin.core.quality.crosscheck import clock_fallback_rows
+
+    return clock_fallback_rows(
+        assessments.frame,
+        referrals.frame,
+        assessments_file=assessments.path.name,
+        referrals_file=referrals.path.name,
+        assessment_headers=assessments.headers,
+    )
+
+
+def _print_quality(quality: pd.DataFrame, found: list[Any], notes: list[str], fmt: str) -> None:
+    where = " and ".join(e.label for e in found)
+    if fmt == "csv":
+        sys.stdout.write(frame_csv(quality))
+    elif fmt == "json":
+        import json
+
+        totals = {k: sum(getattr(e, k) for e in found) for k in ("rows", "counted", "kept_out")}
+        body = {
+            **totals,
+            "extracts": [common.accounting(e) for e in found],
+            "notes": notes,
+            "quality": json.loads(quality.to_json(orient="records", force_ascii=False)),
+        }
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
     elif quality.empty:
-        sys.stdout.write(f"{extract.path.name}: {extract.rows} rows, no data-quality problems.\n")
+        sys.stdout.write(f"{where}: no data-quality problems.\n")
     else:
         sys.stdout.write(quality.to_string(index=False) + "\n")
         sys.stdout.write(f"{len(quality)} problem(s) in {where}.\n")
-    return 0
+    if fmt != "json":
+        common.say_notes([*notes, *(e.accounting() for e in found)])
+
+
+def _quality_for_month(
+    args: argparse.Namespace, found: list[Any], quality: pd.DataFrame, notes: list[str]
+) -> None:
+    """``xladdin quality --month``: the rows that affect the month first, then the others, counted."""
+    from xladdin.extracts.by_month import quality_by_month
+
+    ordered = quality_by_month(found, args.month, quality)
+    rows = ordered.rows
+    if args.format in ("csv", "json") or rows.empty:
+        _print_quality(rows, found, [*notes, ordered.note] if len(rows) else notes, args.format)
+        return
+    where = " and ".join(e.label for e in found)
+    sys.stdout.write(ordered.note + "\n")
+    shown = rows.drop(columns=["affects_month"])
+    if ordered.in_month:
+        sys.stdout.write(shown.iloc[: ordered.in_month].to_string(index=False) + "\n")
+    if ordered.other:
+        sys.stdout.write(f"--- {ordered.other} row(s) from other months ---\n")
+        sys.stdout.write(shown.iloc[ordered.in_month :].to_string(index=False) + "\n")
+    sys.stdout.write(f"{len(rows)} problem(s) in {where}.\n")
+    common.say_notes([*notes, *(e.accounting() for e in found)])
 
 
 def cmd_workdays(args: argparse.Namespace) -> int:
     cal = common.calendar(args)
-    start, end = common.parse_date(args.start), common.parse_date(args.end)
+    start, end = common.parse_date(args.start, "START"), common.parse_date(args.end, "END")
     elapsed = working_days_between(start, end, calendar=cal)
     due = deadline(start, args.days, calendar=cal)
     legacy = networkdays(start, end, calendar=cal)
@@ -173,25 +274,8 @@ def cmd_workdays(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quality_for_month(args: argparse.Namespace, extracts: list, quality: pd.DataFrame, where: str) -> int:
-    """``xladdin quality --month``: the rows that affect the month first, then the others, counted."""
-    from xladdin.extracts.by_month import quality_by_month
+def cmd_mapping_template(args: argparse.Namespace) -> int:
+    from xladdin.extracts.lists import mapping_template
 
-    ordered = quality_by_month(extracts, args.month, quality)
-    rows = ordered.rows
-    if args.format == "csv":
-        sys.stdout.write(rows.to_csv(index=False, lineterminator="\n"))
-    elif args.format == "json":
-        sys.stdout.write(rows.to_json(orient="records", force_ascii=False, indent=2) + "\n")
-    elif rows.empty:
-        sys.stdout.write(f"{where}: no data-quality problems.\n")
-    else:
-        sys.stdout.write(ordered.note + "\n")
-        shown = rows.drop(columns=["affects_month"])
-        if ordered.in_month:
-            sys.stdout.write(shown.iloc[: ordered.in_month].to_string(index=False) + "\n")
-        if ordered.other:
-            sys.stdout.write(f"--- {ordered.other} row(s) from other months ---\n")
-            sys.stdout.write(shown.iloc[ordered.in_month :].to_string(index=False) + "\n")
-        sys.stdout.write(f"{len(rows)} problem(s) in {where}.\n")
+    sys.stdout.write(mapping_template(args.extract, kind=args.kind))
     return 0

@@ -1,4 +1,10 @@
-"""Team tables as the command line prints them: an aligned table, csv or json."""
+"""Team tables as the command line prints them: an aligned table, csv or json.
+
+Every csv the command line writes is safe to open in a spreadsheet: a text that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with
+a leading apostrophe (``'=HYPERLINK(...)``), so Excel shows it as text and never
+runs it as a formula (:func:`safe_cell`, :func:`frame_csv`). Numbers are not touched.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,52 @@ COUNT_COLUMNS = {
 }
 
 
+#: How a formula begins in a spreadsheet (OWASP "CSV injection"); tab and CR too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text that a spreadsheet would run as a formula, with a leading apostrophe; else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A frame as csv (no index, ``\n`` line ends), its texts made safe with :func:`safe_cell`."""
+    import csv
+
+    out = frame.copy()
+    bare_cr = False
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            text = out[c].astype(object)
+            is_text = text.map(lambda v: isinstance(v, str))
+            risky = (
+                is_text & text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            ).to_numpy(bool)
+            if risky.any():
+                text = text.where(~risky, "'" + text.astype(str))
+                out[c] = text
+            bare_cr = bare_cr or bool(text.map(lambda v: isinstance(v, str) and "\r" in v).any())
+    # Python's csv writer leaves a carriage return unquoted when lines end in "\n": quote every text then.
+    quoting = csv.QUOTE_NONNUMERIC if bare_cr else csv.QUOTE_MINIMAL
+    return out.to_csv(index=False, lineterminator="\n", quoting=quoting)
+
+
 def format_table(
-    table: pd.DataFrame, fmt: str, kind: str, *, extra: list[dict[str, Any]] | None = None
+    table: pd.DataFrame,
+    fmt: str,
+    kind: str,
+    *,
+    meta: dict[str, Any] | None = None,
+    extra: list[dict[str, Any]] | None = None,
 ) -> str:
     """A team table as text: ``table`` (aligned), ``csv`` or ``json``.
 
-    Percent has one decimal place and is blank when nothing was counted.
-    ``extra`` adds fields to each row in ``json`` only (the csv header never changes).
+    Percent has one decimal place and is blank when nothing was counted. ``json`` is
+    an object: the fields of ``meta`` (the extract's accounting, notes...) and
+    ``"table"``, the rows; ``extra`` adds fields to each row there (the csv header never changes).
     """
     count, hits = COUNT_COLUMNS[kind]
     rows: list[dict[str, Any]] = [
@@ -35,7 +80,7 @@ def format_table(
     if fmt == "json":
         if extra:
             rows = [{**r, **e} for r, e in zip(rows, extra)]
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps({**(meta or {}), "table": rows}, ensure_ascii=False, indent=2) + "\n"
     header = ["team", count, hits, "percent"]
 
     def pct(v: float | None) -> str:
@@ -49,7 +94,7 @@ def format_table(
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(header)
         for r in rows:
-            writer.writerow([r["team"], r[count], r[hits], pct(r["percent"])])
+            writer.writerow([safe_cell(r["team"]), r[count], r[hits], pct(r["percent"])])
         return buf.getvalue()
     titles = {
         "team": "Team/Locality",
@@ -91,4 +136,4 @@ def format_detail(detail: pd.DataFrame, fmt: str) -> str:
             out[c] = s.round().astype("Int64").astype(object).where(s.notna(), None)
     if fmt == "json":
         return json.dumps(out.to_dict("records"), ensure_ascii=False, indent=2, default=str) + "\n"
-    return out.to_csv(index=False, lineterminator="\n")
+    return frame_csv(out)  # child IDs, teams and workers: escaped like every csv the CLI writes

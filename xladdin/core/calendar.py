@@ -30,6 +30,7 @@ from collections.abc import Iterable
 import holidays as _holidays
 import numpy as np
 
+from xladdin.core.dates import NOT_A_DATE, REASONS, parse_date_column
 from xladdin.errors import DateError
 
 #: Region codes accepted by :func:`get_calendar`, with the ``holidays`` subdivision.
@@ -202,28 +203,29 @@ def get_calendar(region: str = "ENG", closures: Iterable[dt.date] = ()) -> Worki
 
 
 def parse_closure_lines(lines: Iterable[str], source: str = "closure days") -> list[dt.date]:
-    """Dates from text, one per line (``dd/mm/yyyy`` or ``yyyy-mm-dd``); ``#`` starts a comment.
+    """Dates from text, one per line, in any form an extract date may take (``core.dates``).
+
+    ``#`` starts a comment, and anything after the first comma is a note
+    (``24/12/2024,Christmas Eve``); blank lines are skipped.
 
     Raises:
         DateError: naming the line and the text that is not a date.
     """
-    out: list[dt.date] = []
+    numbered = []
     for number, raw in enumerate(lines, start=1):
-        text = raw.split("#", 1)[0].strip().strip(",")
-        if not text:
-            continue
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                out.append(dt.datetime.strptime(text, fmt).date())
-                break
-            except ValueError:
-                continue
-        else:
+        text = raw.split("#", 1)[0].split(",", 1)[0].strip()
+        if text:
+            numbered.append((number, text))
+    dates, why = parse_date_column([text for _, text in numbered])
+    for (number, text), code in zip(numbered, why):
+        if code == NOT_A_DATE:
             raise DateError(
                 f"{source} line {number}: {text!r} is not a date "
                 "(write one date per line as dd/mm/yyyy or yyyy-mm-dd)."
             )
-    return out
+        if code:
+            raise DateError(f"{source} line {number}: {text!r} {REASONS[int(code)]}.")
+    return [d.date() for d in dates.dropna()]
 
 
 def _as_date(value: object) -> dt.date:

@@ -21,16 +21,13 @@ gives the status bar back to Excel (``status_bar = False``).
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import xlwings as xw
 
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, error_log, log_unexpected
 from xladdin.excel import doctor, live
 from xladdin.report import beside as reports
 
@@ -43,7 +40,7 @@ LEFT_AS_IT_WAS = {
     "Check set-up": "Nothing was changed.",
 }
 #: Where unexpected failures are written, traceback included (the message box names it).
-LOG_FILE = Path(tempfile.gettempdir()) / "xladdin-errors.log"
+LOG_FILE = error_log()
 
 
 def refresh(book: Any = None) -> Any:
@@ -125,13 +122,8 @@ def _run(book: Any, action: str, work: Callable[[Callable[[str], None]], Any]) -
 
 def _unexpected(action: str, exc: BaseException) -> str:
     """Log the traceback; the short message for the officer."""
-    text = "".join(traceback.format_exception(exc))
-    try:
-        with LOG_FILE.open("a", encoding="utf-8") as log:
-            log.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {action}\n{text}\n")
-        where = f"The details are in {LOG_FILE}."
-    except OSError:
-        where = "The details could not be logged."
+    logged = log_unexpected(action, exc, LOG_FILE)
+    where = f"The details are in {logged}." if logged else "The details could not be logged."
     return (
         f"{action} stopped: {type(exc).__name__}: {str(exc)[:200]}\n\n"
         f"{LEFT_AS_IT_WAS[action]} {where} Send that file to whoever supports xladdin."

@@ -1,13 +1,14 @@
-"""Reading and writing: extracts in (CSV/xlsx -> validated frames), workbooks out."""
+"""Extracts in: CSV, xlsx (and web pages saved as .xls) -> validated frames and the data-quality list."""
 
+from xladdin.extracts.lists import read_annex_a, read_extract
 from xladdin.extracts.mapping import ColumnMapping, load_mapping
 from xladdin.extracts.read import (
     Extract,
     cross_check,
     read_assessments,
     read_audit,
-    read_extract,
     read_referrals,
+    require_counted,
 )
 
 __all__ = [
@@ -15,8 +16,10 @@ __all__ = [
     "Extract",
     "cross_check",
     "load_mapping",
+    "read_annex_a",
     "read_assessments",
     "read_audit",
     "read_extract",
     "read_referrals",
+    "require_counted",
 ]

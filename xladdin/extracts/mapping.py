@@ -3,7 +3,9 @@
 A mapping file names, for each list, the header in YOUR file for each
 canonical column. Anything not mapped keeps its Ofsted Annex A header, so a
 mapping only needs the columns that differ. Headers match the same way as
-Annex A ones: case-insensitive, spaces trimmed, a trailing "?" optional.
+Annex A ones: case, spaces, underscores and punctuation are ignored.
+``xladdin mapping-template EXTRACT`` writes a mapping for a file's own headers
+(:func:`mapping_template`).
 
 YAML (``.yaml``/``.yml``)::
 
@@ -32,14 +34,16 @@ Lists are ``assessments`` (List 4), ``referrals`` (List 3) and ``audit``; the
 canonical names are the keys of the header tables in
 :mod:`xladdin.core.schema` (``child_id``, ``start``, ``authorised``, ``team``,
 ``worker``, ``referral_date``, ``source``, ``nfa``, ...). ``date_format`` is
-for dates stored as text; real Excel dates need no format. Text dates may
-carry a time part after a space ("25/09/2024 16:35"); it is ignored.
+for dates stored as text and is tried first; real Excel dates need no format.
+Without it, every form of :mod:`xladdin.core.dates` is read (``dd/mm/yyyy``,
+ISO ``yyyy-mm-dd``, ``2 Sep 2024``, with or without a time part, which is ignored).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +61,15 @@ KINDS: dict[str, dict[str, str]] = {
     "audit": AUDIT_HEADERS,
 }
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+
+def normalise_header(text: Any) -> str:
+    """The form headers are compared in: letters and digits only, case-folded.
+
+    ``"Referral NFA?"``, ``"referral_nfa"`` and ``"ReferralNFA"`` are all ``"referralnfa"``.
+    """
+    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    return "".join(ch for ch in s if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,7 @@ def mapping_from_dict(data: Any, *, source: str = "mapping") -> ColumnMapping:
                 raise MappingError(
                     f"{where} must be the header text in your file (in quotes), not {header!r}."
                 )
-            norm = header.strip().casefold()
+            norm = normalise_header(header)
             if norm in seen:
                 raise MappingError(
                     f"{where}: header '{header}' is already used for {key}.{seen[norm]}; "

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from xladdin.core import measures
-from xladdin.core.crosscheck import clock_fallback_rows
 from xladdin.core.month import Month
 from xladdin.core.quality import QUALITY_COLUMNS
+from xladdin.core.quality.crosscheck import clock_fallback_rows
 from xladdin.core.rereferrals import COLUMN
 from xladdin.workbook.settings import Settings
 

@@ -65,8 +65,8 @@ def refresh(
 
     The extracts come from Settings unless given here (for this run only;
     Settings is not changed). Relative paths in Settings are relative to the
-    workbook's folder. The month is ``month``, else Settings, else the month
-    before the assessments extract date. ``mapping`` is a column-mapping file
+    workbook's folder. The month is ``month``, else Settings, else the latest
+    month the assessments extract covers completely. ``mapping`` is a column-mapping file
     for every extract of this run (its ``assessments:``/``referrals:``/``audit:``
     sections), in place of the mapping files named in Settings.
 
@@ -144,6 +144,8 @@ def prepare_tables(
         WorkbookError, ExtractError, XladdinError: ``name`` is used in the messages.
     """
     from xladdin import extracts as xio  # imported here: the extract readers are heavy-ish
+    from xladdin.extracts.dates import check_month as check_coverage
+    from xladdin.extracts.dates import latest_complete_month
 
     say = progress or (lambda _msg: None)
     chosen = {
@@ -159,16 +161,23 @@ def prepare_tables(
     maps = {kind: _mapping(kind, mapping, settings, base_dir) for kind in chosen}
     calendar = get_calendar(settings.region, closures)
     say(f"Reading {chosen['assessments'].name}")
-    a = _read(xio.read_assessments, "assessments", chosen["assessments"], maps, settings)
+    dated = {"extract_date": settings.extract_date}
+    a = _read(xio.read_assessments, "assessments", chosen["assessments"], maps, settings, **dated)
+    xio.require_counted(a)
     r = au = None
     if chosen["referrals"] is not None:
         say(f"Reading {chosen['referrals'].name}")
-        r = _read(xio.read_referrals, "referrals", chosen["referrals"], maps, settings)
+        r = _read(xio.read_referrals, "referrals", chosen["referrals"], maps, settings, **dated)
+        xio.require_counted(r)
     if chosen["audit"] is not None:
         say(f"Reading {chosen['audit'].name}")
         au = _read(xio.read_audit, "audit", chosen["audit"], maps, settings)
-    the_month = month or settings.month or Month.of(a.extract_date) - 1
+    # A blank month is the latest month the extract covers completely, never the calendar's;
+    # a month outside the extract (or outside the years that make sense) is refused before
+    # anything is built.
+    the_month = month or settings.month or latest_complete_month(a)
     check_month(the_month, a.extract_date, "--month" if month else settings.where("month"))
+    check_coverage(a, the_month, where=f"{name}: the reporting month")
     say("Calculating")
     tables = areas.build_tables(
         assessments=a,
@@ -179,15 +188,18 @@ def prepare_tables(
         calendar=calendar,
         refreshed_at=refreshed_at,
     )
+    tables["xl_about"].rows.append(
+        ["Extract date", " ".join(n for n in a.notes if n.startswith("Extract date"))]
+    )
     tables["xl_quality"], tables["xl_quality_note"] = _quality_for(
         tables["xl_quality"], [a, r, au], the_month
     )
     return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
 
 
-#: The mapping hint of the extract readers ("...a column-mapping file (--mapping)"): refresh says
-#: where the officer gives one, exactly.
-_MAPPING_HINT = re.compile(r"\(--mapping[^)]*\)")
+#: The mapping hint of the extract readers ("... and give the file with --mapping FILE", for the
+#: counting commands): refresh says where the officer gives one, exactly.
+_MAPPING_HINT = re.compile(r"give (?:the file|it) with --mapping FILE")
 
 
 def _mapping(kind: str, given: Path | str | None, settings: Settings, base_dir: Path) -> Path | None:
@@ -205,16 +217,21 @@ def _mapping(kind: str, given: Path | str | None, settings: Settings, base_dir: 
 
 
 def _read(
-    reader: Callable[..., Any], kind: str, path: Path, maps: dict[str, Path | None], settings: Settings
+    reader: Callable[..., Any],
+    kind: str,
+    path: Path,
+    maps: dict[str, Path | None],
+    settings: Settings,
+    **options: Any,
 ) -> Any:
     """``reader(path)`` with the mapping of ``kind``; a message suggesting a mapping says where refresh
     takes one."""
     try:
-        return reader(path, mapping=maps[kind])
+        return reader(path, mapping=maps[kind], **options)
     except (ExtractError, MappingError) as exc:
         hint = (
-            f"(name the mapping file in Settings, {settings.where(kind + '_mapping')}, or run "
-            "`xladdin refresh WORKBOOK --mapping FILE`)"
+            f"name the mapping file in Settings, {settings.where(kind + '_mapping')}, or give it with "
+            "`xladdin refresh WORKBOOK --mapping FILE`"
         )
         message = _MAPPING_HINT.sub(hint, str(exc))
         if message == str(exc):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from xladdin.core.month import FIRST_YEAR, LAST_YEAR, Month, MonthError
-from xladdin.errors import WorkbookError
+from xladdin.errors import DateError, WorkbookError
 
 if TYPE_CHECKING:  # the literal types only: importing the measures would import pandas
     from xladdin.core.measures import Clock
@@ -41,7 +41,7 @@ SETTING_ROWS: tuple[Setting, ...] = (
     Setting(
         "month",
         "Reporting month (YYYY-MM)",
-        "Blank: the month before the extract date. Refresh --month overrides it for one run.",
+        "Blank: the latest month the extract covers completely. Refresh --month overrides it for one run.",
     ),
     Setting(
         "target", "Target (%)", "Assessments completed within the working-day limit; 81 in the seed report."
@@ -99,6 +99,12 @@ SETTING_ROWS: tuple[Setting, ...] = (
         "referrals_mapping", "Referrals column mapping", "Optional, as above, for the referrals extract."
     ),
     Setting("audit_mapping", "Audit column mapping", "Optional, as above, for the audit tracker."),
+    Setting(
+        "extract_date",
+        "Extract date",
+        "Blank: the date in the extract's title row, else the latest date in the extract. "
+        "A title row's date wins over this one.",
+    ),
 )
 
 #: The numbers a number setting may hold: (lowest, highest, whole numbers only, an example).
@@ -140,6 +146,7 @@ class Settings:
     audit_mapping: str = ""
     #: Where each value was read (``"Settings!B5"``), for messages; not a setting.
     cells: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    extract_date: dt.date | None = None
 
     @property
     def suppress(self) -> bool:
@@ -208,6 +215,13 @@ def _check(key: str, value: Any, where: str) -> Any:
         try:
             return Month.parse(value, where=where)
         except MonthError as exc:
+            raise WorkbookError(str(exc)) from None
+    if key == "extract_date":
+        try:
+            from xladdin.core.dates import parse_date  # numpy behind it: only when a date is typed
+
+            return parse_date(value, what=where)  # the extract readers' own parser: a date cell or text
+        except DateError as exc:
             raise WorkbookError(str(exc)) from None
     if key in LIMITS:
         return _number(key, value, where)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xladdin.core.measures import clock_fallbacks
-from xladdin.core.quality import apply_problems, as_text, combine, flag_rows, text_date
+from xladdin.core.quality.rules import apply_problems, as_text, combine, flag_rows, text_date
 from xladdin.core.schema import ASSESSMENT_HEADERS, REFERRAL_HEADERS
 
 

@@ -7,6 +7,9 @@ that causes mistakes, so it is stated first):
 rule      problem                                    effect on the row
 ========  =========================================  ===========================
 date      a key date cannot be read                  excluded (``frame.problem``)
+malformed a CSV line of the wrong width or with a    excluded (the line is a row
+          stray quote; a text too long for a team    with no values)
+          name or ID
 blank     child ID or a key date is blank            excluded
 team      allocated team is blank                    excluded
 8608      authorised before the start (CIN 8608)     excluded
@@ -51,7 +54,7 @@ from xladdin.core.schema import ASSESSMENT_HEADERS, AUDIT_HEADERS, REFERRAL_HEAD
 QUALITY_COLUMNS = ("file", "row", "column", "value", "reason", "rule")
 
 #: Rules that keep a row out of the measures (they set ``frame.problem``).
-EXCLUDING_RULES = frozenset({"date", "blank", "team", "8608", "future", "duplicate"})
+EXCLUDING_RULES = frozenset({"date", "blank", "team", "8608", "future", "duplicate", "malformed"})
 #: Rules that only warn: the row still counts.
 WARNING_RULES = frozenset({"8896", "1103", "8831", "12m", "clock"})
 
