@@ -49,12 +49,14 @@ from xladdin.workbook.settings import SETTING_ROWS, Settings
 
 def read_settings(book: Any) -> Settings:
     """The officer's settings from the ``set_*`` names of the open book (missing names keep defaults)."""
-    values = {
-        row.key: book.names["set_" + row.key].refers_to_range.value
+    ranges = {
+        row.key: book.names["set_" + row.key].refers_to_range
         for row in SETTING_ROWS
         if "set_" + row.key in book.names
     }
-    return Settings().with_values(values, source="Settings sheet, setting")
+    values = {key: rng.value for key, rng in ranges.items()}
+    cells = {key: rng.address.replace("$", "") for key, rng in ranges.items()}
+    return Settings().with_values(values, source="Settings sheet, setting", cells=cells)
 
 
 def read_closures(book: Any) -> list[dt.date]:

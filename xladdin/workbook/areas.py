@@ -80,7 +80,7 @@ AREAS: dict[str, Area] = {
     "xl_team_title": Area("Team table", "A2", 1),
     "xl_team_table": Area("Team table", "A4", 8, {1: INT, 2: INT, 3: PCT, 5: INT, 6: PCT, 7: POINTS}),
     "xl_trend": Area("Trend", "A4", 5, {0: MONTH, 1: INT, 2: INT, 3: PCT, 4: PCT}),
-    "xl_open": Area("Open assessments", "A4", 8, {3: DATE, 4: DATE, 5: INT, 6: INT}, child_level=True),
+    "xl_open": Area("Open assessments", "A4", 8, detail.OPEN_FORMATS, child_level=True),
     "xl_quality": Area("Data quality", "A4", 6, {1: INT}, child_level=True),
     "xl_rereferrals": Area("Re-referrals", "A5", 4, {1: INT, 2: INT, 3: PCT}),
     "xl_audit": Area("Re-referrals", "G5", 4, {1: INT, 2: INT, 3: PCT}),
@@ -91,21 +91,17 @@ AREAS: dict[str, Area] = {
     "xl_rereferral_note": Area("Re-referrals", "A2", 1),
     "xl_completed": Area("Completed assessments", "A4", 11, detail.COMPLETED_FORMATS, child_level=True),
     "xl_referral_detail": Area("Referrals in month", "A4", 10, detail.REFERRAL_FORMATS, child_level=True),
+    "xl_projection_title": Area("Team table", "J2", 1),
+    "xl_projection": Area("Team table", "J4", 3, detail.PROJECTION_FORMATS),
+    "xl_projection_teams": Area("Team table", "J13", 8, detail.PROJECTION_TEAM_FORMATS),
 }
 
 #: Header of each area (fixed ones; the team table's depends on the counting).
 HEADERS: dict[str, list[str]] = {
     "xl_trend": ["Month", "Completed", "In time", "%", "Target"],
-    "xl_open": [
-        "Child ID",
-        "Team",
-        "Worker",
-        "Start",
-        "Deadline",
-        "Working days elapsed",
-        "Working days left",
-        "Status",
-    ],
+    "xl_open": detail.OPEN_HEADER,
+    "xl_projection": detail.PROJECTION_HEADER,
+    "xl_projection_teams": detail.PROJECTION_TEAM_HEADER,
     "xl_quality": ["File", "Row", "Column", "Value", "Reason", "Rule"],
     "xl_rereferrals": detail.REREFERRAL_HEADER,
     "xl_audit": ["Measure", "Count", "Base", "%"],
@@ -309,7 +305,13 @@ def build_tables(
     extracts = [e for e in (assessments, referrals, audit) if e is not None]
     refs = referrals.frame if referrals is not None else None
     tables = _timeliness_tables(assessments.frame, refs, settings, month, calendar)
-    tables["xl_open"] = _open_table(assessments, settings, calendar)
+    tables["xl_open"] = Table(
+        detail.open_header(settings), detail.open_rows(assessments, referrals, settings, calendar)
+    )
+    for name, (header, rows) in detail.projection_tables(
+        assessments, referrals, settings, month, calendar
+    ).items():
+        tables[name] = Table(header, rows)
     tables["xl_quality"] = _quality_table(extracts)
     tables["xl_quality"].rows += detail.clock_quality_rows(assessments, referrals, settings)
     tables.update({n: Table(h, r) for n, (h, r) in detail.rereferral_tables(referrals, month).items()})
@@ -381,33 +383,6 @@ def _timeliness_tables(
     )
     tables["xl_summary_suggestion"] = Table([sentence], [])
     return tables
-
-
-def _open_table(assessments: Any, settings: Settings, calendar: WorkingCalendar) -> Table:
-    opened = measures.open_assessments(
-        assessments.frame,
-        assessments.extract_date,
-        due_within=settings.due_within,
-        days=settings.days,
-        calendar=calendar,
-    )
-    left = opened["days_left"] if "days_left" in opened.columns else pd.Series([None] * len(opened))
-    return Table(
-        HEADERS["xl_open"],
-        [
-            [_cell(a) for a in row]
-            for row in zip(
-                opened["child_id"].astype(str),
-                opened["team"],
-                opened["worker"],
-                opened["start"],
-                opened["deadline"],
-                opened["elapsed"],
-                left,
-                opened["status"],
-            )
-        ],
-    )
 
 
 def _quality_table(extracts: list[Any]) -> Table:

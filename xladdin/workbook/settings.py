@@ -12,6 +12,7 @@ accepted as text or as a date; the cell is formatted as text to avoid it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,9 @@ SETTING_ROWS: tuple[Setting, ...] = (
         ("start", "referral"),
     ),
     Setting("days", "Working days allowed", "45 in Working Together."),
-    Setting("due_within", "Due soon within (working days)", "Open assessments listed as due soon."),
+    Setting(
+        "due_within", "Due soon within (working days)", "Open assessments: days left in bold when this few."
+    ),
     Setting(
         "region", "Bank holidays", "ENG (England and Wales), WLS, SCT or NIR.", ("ENG", "WLS", "SCT", "NIR")
     ),
@@ -90,6 +93,29 @@ SETTING_ROWS: tuple[Setting, ...] = (
     ),
 )
 
+#: Published comparators the officer types in (nothing is fetched): for each measure, England,
+#: the statistical-neighbour average and the region, each with its year and source. A block of
+#: their own on the Settings sheet (``create.py``), after every other setting.
+COMPARATOR_MEASURES = {"timeliness": "Assessment timeliness", "rereferral": "Re-referral rate"}
+COMPARATOR_WHO = {"england": "England", "neighbours": "Statistical neighbours", "region": "Region"}
+
+
+def _comparator_rows() -> tuple[Setting, ...]:
+    rows = []
+    for measure, measure_label in COMPARATOR_MEASURES.items():
+        for who, who_label in COMPARATOR_WHO.items():
+            key, label = f"{measure}_{who}", f"{measure_label}: {who_label}"
+            rows += [
+                Setting(key, f"{label} (%)", "A rate from 0 to 100, as published. Blank: not shown."),
+                Setting(key + "_year", f"{label}, year", "The year it is for, e.g. 2024 or 2023-24."),
+                Setting(key + "_source", f"{label}, source", "Where it was published."),
+            ]
+    return tuple(rows)
+
+
+COMPARATOR_ROWS = _comparator_rows()
+SETTING_ROWS += COMPARATOR_ROWS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -113,6 +139,25 @@ class Settings:
     title: str = ""
     subtitle: str = ""
     template: str = ""
+    # Comparators (COMPARATOR_ROWS): a rate 0-100 or None, its year and source.
+    timeliness_england: float | None = None
+    timeliness_england_year: str = ""
+    timeliness_england_source: str = ""
+    timeliness_neighbours: float | None = None
+    timeliness_neighbours_year: str = ""
+    timeliness_neighbours_source: str = ""
+    timeliness_region: float | None = None
+    timeliness_region_year: str = ""
+    timeliness_region_source: str = ""
+    rereferral_england: float | None = None
+    rereferral_england_year: str = ""
+    rereferral_england_source: str = ""
+    rereferral_neighbours: float | None = None
+    rereferral_neighbours_year: str = ""
+    rereferral_neighbours_source: str = ""
+    rereferral_region: float | None = None
+    rereferral_region_year: str = ""
+    rereferral_region_source: str = ""
 
     @property
     def suppress(self) -> bool:
@@ -126,8 +171,13 @@ class Settings:
             return "SENSITIVE" not in self.marking.upper()
         return self.suppression == "on"
 
-    def with_values(self, values: dict[str, Any] | None, *, source: str = "settings") -> Settings:
-        """A copy with ``values`` (from a dict or the sheet) checked and applied."""
+    def with_values(
+        self, values: dict[str, Any] | None, *, source: str = "settings", cells: dict[str, str] | None = None
+    ) -> Settings:
+        """A copy with ``values`` (from a dict or the sheet) checked and applied.
+
+        ``cells`` (key -> ``B27``) lets a message name the cell where the label alone does not.
+        """
         if not values:
             return self
         known = {f.name for f in fields(self)}
@@ -137,18 +187,20 @@ class Settings:
                 raise WorkbookError(
                     f"{source}: unknown setting {key!r}; known settings are {', '.join(sorted(known))}."
                 )
-            clean[key] = _check(key, value, source)
-        return replace(self, **clean)
+            clean[key] = _check(key, value, source, (cells or {}).get(key))
+        return _years_given(replace(self, **clean), source, cells or {})
 
 
 def _label(key: str) -> str:
     return next(s.label for s in SETTING_ROWS if s.key == key)
 
 
-def _check(key: str, value: Any, source: str) -> Any:
+def _check(key: str, value: Any, source: str, cell: str | None = None) -> Any:
     """The value of one setting in its proper type, or a WorkbookError naming the cell."""
     default = getattr(Settings(), key)
     where = f"{source} {_label(key)!r}"
+    if key in COMPARATOR_KEYS:
+        return _check_comparator(key, value, where + (f", cell {cell}," if cell else ""))
     if value is None or (isinstance(value, str) and not value.strip()):
         return "" if isinstance(default, str) else default
     if key == "month":
@@ -181,11 +233,13 @@ def _check(key: str, value: Any, source: str) -> Any:
 def read_settings(wb: Any) -> Settings:
     """Settings from an openpyxl workbook's ``set_*`` defined names (missing names keep defaults)."""
     values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
     for row in SETTING_ROWS:
         cell = named_cell(wb, "set_" + row.key)
         if cell is not None:
             values[row.key] = cell.value
-    return Settings().with_values(values, source="Settings sheet, setting")
+            cells[row.key] = cell.coordinate
+    return Settings().with_values(values, source="Settings sheet, setting", cells=cells)
 
 
 def named_cell(wb: Any, name: str) -> Any:
@@ -197,3 +251,93 @@ def named_cell(wb: Any, name: str) -> Any:
         if sheet in wb.sheetnames:
             return wb[sheet][ref.replace("$", "").split(":")[0]]
     return None
+
+
+# --- comparators -------------------------------------------------------------------------------
+
+COMPARATOR_KEYS = frozenset(row.key for row in COMPARATOR_ROWS)
+#: "2024", "2023-24", "2023/24", "2023 to 2024", "2023-2024": a year, or a year and the next.
+_YEAR = re.compile(r"^(\d{4})(?:\s*(?:-|/|\u2013|to)\s*(\d{2}|\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A published figure to compare with: England, the statistical-neighbour average or the region."""
+
+    measure: str  # "timeliness" or "rereferral"
+    who: str  # "england", "neighbours" or "region"
+    value: float  # 0-100
+    year: str
+    source: str
+
+    @property
+    def name(self) -> str:
+        return COMPARATOR_WHO[self.who]
+
+    @property
+    def label(self) -> str:
+        """What a chart line or a column is called: "Statistical neighbours 2023-24"."""
+        return f"{self.name} {self.year}".strip()
+
+
+def comparators(settings: Settings, measure: str) -> list[Comparator]:
+    """The comparators set for ``measure`` ("timeliness" or "rereferral"), in Settings order (blank ones left out)."""
+    out = []
+    for who in COMPARATOR_WHO:
+        key = f"{measure}_{who}"
+        value = getattr(settings, key)
+        if value is not None:
+            year, source = getattr(settings, key + "_year"), getattr(settings, key + "_source")
+            out.append(Comparator(measure, who, float(value), year, source))
+    return out
+
+
+def _check_comparator(key: str, value: Any, where: str) -> Any:
+    """A comparator's rate (0-100, None when blank), year (text) or source (text)."""
+    blank = value is None or (isinstance(value, str) and not value.strip())
+    if key.endswith("_source"):
+        return "" if blank else str(value).strip()
+    if key.endswith("_year"):
+        return "" if blank else _year(value, where)
+    if blank:
+        return None
+    try:
+        number = float(str(value).strip().rstrip("%")) if not isinstance(value, (int, float)) else value
+    except ValueError:
+        number = None
+    if isinstance(value, bool) or number is None or number != number:
+        raise WorkbookError(f"{where} is {value!r}, not a number: type the published rate, e.g. 82.1.")
+    if isinstance(value, float) and 0 < value <= 1:
+        number = round(value * 100, 9)  # typed as 82.1% in Excel, stored as 0.821
+    if not 0 <= number <= 100:
+        raise WorkbookError(f"{where} is {value!r}: a rate is from 0 to 100 (a percentage such as 82.1).")
+    return float(number)
+
+
+def _year(value: Any, where: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        value = str(int(value))  # Excel keeps a typed 2024 as a number
+    found = _YEAR.match(value.strip()) if isinstance(value, str) else None
+    if found and 1990 <= int(found.group(1)) <= 2100:
+        first, second = int(found.group(1)), found.group(2)
+        # "2023-24" and "2023-2024" name a year and the next: "2023-25" is a typing slip.
+        if second is None or int(second) == (first + 1) % 10 ** len(second):
+            return value.strip()
+    raise WorkbookError(
+        f"{where} is {value!r}, not a year: type the year the figure is for, e.g. 2024 or 2023-24."
+    )
+
+
+def _years_given(settings: Settings, source: str, cells: dict[str, str]) -> Settings:
+    """A comparator with a rate must say which year it is for (its chart line is labelled with it)."""
+    for row in COMPARATOR_ROWS:
+        if row.key.endswith(("_year", "_source")) or getattr(settings, row.key) is None:
+            continue
+        if not getattr(settings, row.key + "_year"):
+            year = row.key + "_year"
+            cell = f", cell {cells[year]}," if year in cells else ""
+            raise WorkbookError(
+                f"{source} {_label(year)!r}{cell} is blank, but {_label(row.key)!r} is set: type the year "
+                "the figure is for (e.g. 2023-24), or clear the rate."
+            )
+    return settings
