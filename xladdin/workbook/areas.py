@@ -35,7 +35,7 @@ from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import Counting
 from xladdin.workbook import detail
-from xladdin.workbook.settings import Settings
+from xladdin.workbook.settings import Settings, statistical_neighbours
 
 PCT = "0.0%"
 DATE = "dd/mm/yyyy"
@@ -226,19 +226,24 @@ def _target_text(target: float) -> str:
     return f"{target:g}%"
 
 
-def summary_sentence(month: Month, total: dict[str, Any], *, counting: str, target: float, days: int) -> str:
+def summary_sentence(
+    month: Month, total: dict[str, Any], *, counting: str, target: float, days: int, neighbours: Any = None
+) -> str:
     """The plain-English sentence at the top of the spotlight.
 
     ``total`` is the team table's Total row as a dict with ``completed``,
     ``in_time``, ``percent`` (0-100) and ``other_percent`` (the other counting).
     Example: "In September 2024, 76.0% of assessments (114 of 150) were
     completed within 45 working days, below the 81% target; the legacy count
-    gave 66.7%."
+    gave 66.7%." With ``neighbours`` (the statistical-neighbour comparator, when
+    Settings give it) a second sentence: "The statistical-neighbour average was
+    81.0% in 2023-24."
     """
     name = month.name
     completed = int(total["completed"] or 0)
     if completed == 0:
-        return f"In {name}, no assessments were completed, so there is no timeliness figure."
+        text = f"In {name}, no assessments were completed, so there is no timeliness figure."
+        return text + neighbour_sentence(neighbours)
     pct = float(total["percent"])
     where = "at or above" if pct >= target else "below"  # the same test as the RAG (core.measures.rag)
     text = (
@@ -249,7 +254,18 @@ def summary_sentence(month: Month, total: dict[str, Any], *, counting: str, targ
     if other is not None and not pd.isna(other) and round(float(other), 1) != round(pct, 1):
         other_name = "legacy" if counting == "corrected" else "corrected"
         text += f"; the {other_name} count gave {float(other):.1f}%"
-    return text + "."
+    return text + "." + neighbour_sentence(neighbours)
+
+
+def neighbour_sentence(neighbours: Any) -> str:
+    """The sentence after the summary when the statistical-neighbour average is set, else "".
+
+    Example (with its leading space): " The statistical-neighbour average was 81.0% in 2023-24."
+    """
+    if neighbours is None:
+        return ""
+    year = f" in {neighbours.year}" if neighbours.year else ""
+    return f" The statistical-neighbour average was {neighbours.value:.1f}%{year}."
 
 
 def team_rows(
@@ -380,6 +396,7 @@ def _timeliness_tables(
         counting=counting,
         target=settings.target,
         days=settings.days,
+        neighbours=statistical_neighbours(settings, "timeliness"),
     )
     tables["xl_summary_suggestion"] = Table([sentence], [])
     return tables

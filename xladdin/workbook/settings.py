@@ -292,6 +292,11 @@ def comparators(settings: Settings, measure: str) -> list[Comparator]:
     return out
 
 
+def statistical_neighbours(settings: Settings, measure: str) -> Comparator | None:
+    """The statistical-neighbour average for ``measure``, when set (the summary sentence mentions it)."""
+    return next((c for c in comparators(settings, measure) if c.who == "neighbours"), None)
+
+
 def _check_comparator(key: str, value: Any, where: str) -> Any:
     """A comparator's rate (0-100, None when blank), year (text) or source (text)."""
     blank = value is None or (isinstance(value, str) and not value.strip())
