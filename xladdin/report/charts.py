@@ -219,7 +219,17 @@ def trend_span(months: list[Any], total: int = 13) -> tuple[str, str]:
 def trend_axis_min(rates: list[Any]) -> float:
     """The % axis starts at 50%, or lower (to the 10% below) when a rate or a comparator is lower."""
     numbers = [float(r) for r in rates if isinstance(r, (int, float)) and not isinstance(r, bool)]
-    return min([TREND_MIN] + [math.floor(r * 10) / 10 for r in numbers])
+    # A rate exactly on a tenth gets the tenth below, so its point is not drawn on the axis itself.
+    return min([TREND_MIN] + [math.floor(r * 10 - 1e-9) / 10 for r in numbers])
+
+
+def _reference_marker(series: Any, colour: str, *, one_month: bool) -> None:
+    """A reference line has no markers; over one month there is no line to draw, so a wide dash marks it."""
+    series.marker.symbol = "dash" if one_month else "none"
+    if one_month:
+        series.marker.size = 14
+        series.marker.graphicalProperties.solidFill = colour
+        series.marker.graphicalProperties.line.solidFill = colour
 
 
 def trend_chart(
@@ -261,7 +271,7 @@ def trend_chart(
         series.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.prstDash = dash
         series.graphicalProperties.line.width = 19050
-        series.marker.symbol = "none"
+        _reference_marker(series, colour, one_month=first == last)
         series.smooth = False
     if hidden and helper:
         line.val.numRef.f = Reference(ws, min_col=helper, min_row=first, max_row=last).__str__()
@@ -275,7 +285,7 @@ def trend_chart(
     target.graphicalProperties.line.solidFill = look.colour("chart_target")
     target.graphicalProperties.line.dashStyle = "dash"
     target.graphicalProperties.line.width = 22225
-    target.marker.symbol = "none"
+    _reference_marker(target, look.colour("chart_target"), one_month=first == last)
     target.smooth = False
     if hidden and helper:
         marker = _suppressed_series(ws, helper + 1, first, last, "7F7F7F")

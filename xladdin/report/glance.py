@@ -15,7 +15,6 @@ Conventions that cause mistakes:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from openpyxl.styles import Alignment
 
 from xladdin.report.figures import NOTE, SUPPRESSED, Figures
-from xladdin.report.layout import COLS, Page
+from xladdin.report.layout import COLS, Page, header_lines
 from xladdin.workbook.settings import COMPARATOR_WHO, Settings, comparators
 from xladdin.workbook.styles import put
 
@@ -97,7 +96,7 @@ def glance_table(s: Settings, data: Any, team_total: list[Any] | None, figs: Fig
 
 
 def _published(found: list[Any]) -> dict[str, float]:
-    return {c.who: c.value / 100 for c in found}
+    return {c.who: c.fraction for c in found}
 
 
 def _projected(projection: list[Any], target: float, figs: Figures) -> list[Row]:
@@ -179,7 +178,7 @@ def write_glance(page: Page, glance: Glance) -> None:
     ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", indent=1)
     size = look.size("table_header")
     lines = max(
-        _lines(c.header, look.widths[first_value - 1 + i], size) for i, c in enumerate(glance.columns)
+        header_lines(c.header, look.widths[first_value - 1 + i], size) for i, c in enumerate(glance.columns)
     )
     page.set_height(max(22, lines * size * 1.25 + 8))
     for row in glance.rows:
@@ -210,15 +209,9 @@ def _glance_row(page: Page, columns: list[Column], row: Row, first_value: int, l
     _merge(ws, r, first_value)
     ws.cell(row=r, column=1).alignment = Alignment(vertical="center", indent=1, wrap_text=True)
     size = look.size("table_body")
-    page.set_height(max(20, _lines(row.label, label_units - 2, size) * size * 1.3 + 6))
+    page.set_height(max(20, header_lines(row.label, label_units - 2, size) * size * 1.3 + 6))
 
 
 def _merge(ws: Any, r: int, first_value: int) -> None:
     if first_value > 2:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=first_value - 1)
-
-
-def _lines(text: str, units: float, size: float) -> int:
-    """How many lines ``text`` takes in a column ``units`` wide (Page.text's estimate)."""
-    per_line = max(4.0, units * 1.15 * 11 / size)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))

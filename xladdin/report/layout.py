@@ -184,7 +184,10 @@ def table(
         cell = ws.cell(row=r, column=j)
         put(cell, text)
         look.apply(cell, "table_header")
-    page.set_height(32)
+    # Two lines fit in 32 points; a longer header ("Statistical neighbours" over its year) gets more.
+    size = look.size("table_header")
+    lines = max((header_lines(t, look.widths[j], size) for j, t in enumerate(header) if t), default=1)
+    page.set_height(32 if lines <= 2 else lines * size * 1.25 + 8)
     first = page.row
     for i, row in enumerate(rows):
         r = page.row
@@ -237,6 +240,22 @@ def team_table_columns(
         row.append(src[7])
     fmts[7] = POINTS
     return header, rows, fmts
+
+
+def header_lines(text: str, units: float, size: float) -> int:
+    """How many lines a wrapped header cell of ``units`` width takes (words kept whole)."""
+    per_line = max(4, int(units * 1.15 * 11 / size))
+    lines = 0
+    for part in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                lines += 1
+                used = len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+    return max(1, lines)
 
 
 def define(wb: Any, name: str, ws: Any, first_row: int, last_row: int, width: int) -> None:

@@ -396,7 +396,7 @@ def _trend_section(sheet: _Sheet) -> None:
     """The trend table (with a column per comparator set) and its chart: the target and comparators as lines."""
     page, ws = sheet.page, sheet.ws
     found = comparators(sheet.s, "timeliness")
-    source = [[*r[:5], *(c.value / 100 for c in found)] for r in sheet.data.trend[1:]]
+    source = [[*r[:5], *(c.fraction for c in found)] for r in sheet.data.trend[1:]]
     trend_rows, hidden, changed = sheet.figs.table("spot_trend", source)
     sheet.suppressed += changed
     trend_anchor = page.row
@@ -413,7 +413,7 @@ def _trend_section(sheet: _Sheet) -> None:
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center")
     define(sheet.wb, "spot_trend", ws, first, last, 5 + len(found))
     _suppression_note(sheet, changed)
-    axis_min = trend_axis_min([r[3] for r in source] + [c.value / 100 for c in found])
+    axis_min = trend_axis_min([r[3] for r in source] + [c.fraction for c in found])
     if hidden:
         helper_columns(ws, first, [r[3] for r in source], hidden, axis_min)
     chart = trend_chart(

@@ -446,6 +446,7 @@ def _projection_beside(wb: Any) -> None:
         f"J{r0 + 1}:Q{r0 + 400}", FormulaRule(formula=[f'$J{r0 + 1}="Total"'], font=styles.font(bold=True))
     )
     ws["J2"].font = styles.SUBTITLE_FONT
+    ws.row_dimensions[r0].height = 30  # its header wraps ("If overdue ones too")
 
 
 def _open_sheet(wb: Any) -> None:
@@ -453,6 +454,7 @@ def _open_sheet(wb: Any) -> None:
     within Settings' "Due soon within" working days."""
     ws = wb["Open assessments"]
     r0, _ = anchor(AREAS["xl_open"])
+    ws.row_dimensions[r0].height = 30  # its header wraps ("Working days elapsed")
     first, last = r0 + 1, r0 + 5000
     for status, colour in (("overdue", "red"), ("due this month", "amber")):
         fill = PatternFill(

@@ -279,6 +279,11 @@ class Comparator:
         """What a chart line or a column is called: "Statistical neighbours 2023-24"."""
         return f"{self.name} {self.year}".strip()
 
+    @property
+    def fraction(self) -> float:
+        """The rate as a cell holds a percentage (0.806 for 80.6%)."""
+        return round(self.value / 100, 9)
+
 
 def comparators(settings: Settings, measure: str) -> list[Comparator]:
     """The comparators set for ``measure`` ("timeliness" or "rereferral"), in Settings order (blank ones left out)."""
