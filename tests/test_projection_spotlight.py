@@ -111,3 +111,19 @@ def test_the_pdf_shows_the_projection_on_the_cover(mid_month: Path, tmp_path: Pa
     assert "Assessment timeliness in September 2024" in cover  # the contents
     pngs = to_pngs(result.pdf, tmp_path / "pages", dpi=60, prefix="mid")
     assert len(pngs) == len([p for p in pages if p.strip()]) and pngs[0].stat().st_size > 10_000
+
+
+def test_a_suppressed_summary_still_gives_the_statistical_neighbours(tmp_path: Path) -> None:
+    path = mid_month_workbook(
+        tmp_path,
+        timeliness_neighbours=80.6,
+        timeliness_neighbours_year="2023-24",
+        timeliness_neighbours_source="X",
+    )
+    result = export_for_leadership(path, tmp_path / "leadership.xlsx", suppress=True)
+    found = texts(openpyxl.load_workbook(result.xlsx)["Spotlight"])
+    sentence = (
+        "In September 2024, fewer than 6 assessments were completed, so their figures show as c. "
+        "The statistical-neighbour average was 80.6% in 2023-24."
+    )
+    assert found.count(sentence) == 2  # the cover and the assessment data: a published figure is not hidden

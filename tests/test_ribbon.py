@@ -342,3 +342,15 @@ def test_export_shows_what_to_check_in_one_message_after_the_file_opens(book: st
         "suppressed (counts of 1 to 5 show as c): check it does not give away a suppressed figure."
     )
     assert book.app.status_bar is False
+
+
+def test_a_bad_comparator_is_named_by_its_cell_in_one_message(book: standin.Book) -> None:
+    type_in(book, "set_timeliness_region", 181)
+    cell = book.names["set_timeliness_region"].refers_to_range.address.replace("$", "")
+    before = snapshot(book)
+    ribbon.refresh(book)
+    assert [a["prompt"] for a in book.app.alerts] == [
+        f"Settings sheet, setting 'Assessment timeliness: Region (%)', cell {cell}, is 181: a rate is from 0 "
+        "to 100 (a percentage such as 82.1)."
+    ]
+    assert snapshot(book) == before

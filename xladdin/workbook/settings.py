@@ -320,7 +320,8 @@ def _check_comparator(key: str, value: Any, where: str) -> Any:
     if isinstance(value, float) and 0 < value <= 1:
         number = round(value * 100, 9)  # typed as 82.1% in Excel, stored as 0.821
     if not 0 <= number <= 100:
-        raise WorkbookError(f"{where} is {value!r}: a rate is from 0 to 100 (a percentage such as 82.1).")
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value  # Excel's 181.0
+        raise WorkbookError(f"{where} is {shown!r}: a rate is from 0 to 100 (a percentage such as 82.1).")
     return float(number)
 
 
