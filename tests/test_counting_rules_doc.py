@@ -64,7 +64,8 @@ def test_every_function_named_in_the_page_exists():
         "xladdin.core.workdays.networkdays",
         "xladdin.core.measures.assessment_timeliness",
         "xladdin.core.measures.clock_starts",
-        "xladdin.core.measures.open_assessments",
+        "xladdin.core.projection.open_assessments",
+        "xladdin.core.projection.month_end_projection",
         "xladdin.core.rereferrals.lookback",
         "xladdin.core.measures.rereferral_rate",
         "xladdin.core.quality.check_referrals",
@@ -79,7 +80,8 @@ def test_the_rules_the_code_follows_each_have_a_heading(rule):
 
 def test_the_worked_examples_are_in_the_page():
     text = DOC.read_text(encoding="utf-8")
-    for example in ("Tue 24/09/2024", "Mon 23/09/2024", "26/08/2024", "66.7%", "76.0%", "3 of 6", "4 of 5"):
+    examples = ("Tue 24/09/2024", "Mon 23/09/2024", "26/08/2024", "66.7%", "76.0%", "3 of 6", "4 of 5")
+    for example in (*examples, "(1 + 2) / (2 + 2) = **75.0%**", "(1 + 2) / (2 + 2 + 2) = **50.0%**"):
         assert example in text, example
 
 

@@ -19,11 +19,11 @@ from xladdin.core.audit import audit_summary
 from xladdin.core.measures import (
     assessment_timeliness,
     clock_starts,
-    open_assessments,
     rereferral_rate,
     timeliness_trend,
     usable,
 )
+from xladdin.core.projection import open_assessments
 from xladdin.core.workdays import networkdays, working_days_between
 from xladdin.extracts.read import cross_check, read_assessments, read_audit, read_referrals
 
@@ -199,8 +199,13 @@ def test_time_parts_on_some_authorisation_dates(files):
 
 
 def test_open_assessments_at_the_extract_date(assessments):
-    listed = open_assessments(assessments, dt.date(2024, 10, 31), due_within=10)
-    assert listed["status"].value_counts().to_dict() == {"due soon": 12, "overdue": 9}
+    listed = open_assessments(assessments, dt.date(2024, 10, 31))
+    # The plan's 9 overdue (46-58 working days elapsed); its 12 "due soon" (35-44) and 84 not yet
+    # due have deadlines after Thu 31/10/2024, so nothing is due this month.
+    assert listed["status"].value_counts().to_dict() == {"later": 96, "overdue": 9}
+    assert sorted(listed.loc[listed["status"] == "overdue", "days_left"]) == sorted(
+        45 - listed.loc[listed["status"] == "overdue", "elapsed"]
+    )
     rows = usable(assessments)
     still_open = rows[rows["authorised"].isna()]
     assert still_open["start"].min() >= pd.Timestamp("2024-08-01")

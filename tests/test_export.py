@@ -277,6 +277,18 @@ def test_demo_outputs(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(made["export"]).sheetnames == ["Spotlight"]
     assert "Spotlight" not in openpyxl.load_workbook(made["workbook"]).sheetnames
     assert not list((tmp_path / "demo").glob("*.bak.xlsx"))
+    # The demo's comparators are example figures, and say so where the officer types them and where
+    # a reader sees them (the cover's note of sources).
+    from xladdin.workbook.settings import comparators, read_settings
+
+    settings = read_settings(openpyxl.load_workbook(made["workbook"]))
+    found = comparators(settings, "timeliness") + comparators(settings, "rereferral")
+    assert len(found) == 6 and {c.source for c in found} == {"Example figure, not real data"}
+    assert [c.value for c in found] == [82.1, 80.6, 79.4, 22.4, 20.8, 21.5]
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(made["pdf"]), "-"], capture_output=True, text=True
+    )
+    assert "Comparators: Example figure, not real data (England 2023-24," in cover.stdout
 
 
 def test_what_the_scan_looks_for(built: Path) -> None:

@@ -12,7 +12,6 @@ from xladdin.core.measures import (
     NO_TEAM,
     assessment_timeliness,
     clock_starts,
-    open_assessments,
     rag,
     rereferral_rate,
     timeliness_trend,
@@ -103,25 +102,6 @@ def test_referral_clock_starts_at_latest_referral_on_or_before_start():
     assert t.set_index("team").loc["Jigsaw 1", "in_time"] == 1
     with pytest.raises(XladdinError, match="needs the referrals extract"):
         assessment_timeliness(ASSESSMENTS, "2024-09", clock="referral")
-
-
-def test_open_assessments_overdue_and_due_soon():
-    df = frame(
-        [
-            ("O1", "A", "2024-07-22", None),  # deadline 2024-09-24: 46 elapsed on 25/09 -> overdue
-            ("O2", "A", "2024-07-23", None),  # deadline 2024-09-25 = extract date: due soon, 0 left
-            ("O3", "B", "2024-08-05", None),  # deadline Tue 2024-10-08: 9 working days left -> due soon
-            ("O4", "B", "2024-08-12", None),  # deadline 2024-10-15: 14 left -> not listed
-            ("O5", "B", "2024-07-01", "2024-08-01"),  # completed: not open
-        ]
-    )
-    df["worker"] = "W"
-    out = open_assessments(df, "2024-09-25", due_within=10)
-    assert out["child_id"].tolist() == ["O1", "O2", "O3"]
-    assert out["status"].tolist() == ["overdue", "due soon", "due soon"]
-    assert out["days_left"].tolist() == [0, 0, 9]
-    assert out["elapsed"].tolist() == [46, 45, 36]
-    assert [d.date().isoformat() for d in out["deadline"]] == ["2024-09-24", "2024-09-25", "2024-10-08"]
 
 
 def test_rereferral_within_12_calendar_months_denominator_is_referrals():

@@ -134,3 +134,70 @@ def test_an_empty_month_gives_only_a_total():
     total = table.iloc[-1]
     assert (total["completed"], total["due"], total["overdue"]) == (0, 0, 0)
     assert np.isnan(total["if_due_on_time"]) and np.isnan(total["if_overdue_too"])
+
+
+# --- the list managers act on ----------------------------------------------------------------
+
+WED_25 = dt.date(2024, 9, 25)
+OPEN = [
+    ("North", "22/07/2024", None),  # O0: deadline Tue 24/09: 46 elapsed at Wed 25/09, overdue, 1 past
+    ("North", "23/07/2024", None),  # O1: deadline Wed 25/09 = the extract date: due this month, 0 left
+    ("east", "05/08/2024", None),  # O2: deadline Tue 08/10: 36 elapsed, 9 left: later
+    ("east", "12/08/2024", None),  # O3: deadline Tue 15/10: 14 left: later
+    ("North", "01/07/2024", "01/08/2024"),  # O4: completed: not open
+    ("east", "26/07/2024", None),  # O5: deadline Mon 30/09 (Sep 26, 27, 30): 42 elapsed, 3 left
+    ("east", "26/09/2024", None),  # O6: started after the extract date: not open at it
+]
+
+
+def test_every_open_assessment_by_team_then_deadline():
+    from xladdin.core.projection import OPEN_COLUMNS, open_assessments
+
+    df = frame(OPEN)
+    df["worker"] = "W"
+    out = open_assessments(df, WED_25)
+    assert list(out.columns) == OPEN_COLUMNS
+    # "east" before "North" (case ignored); each team by deadline.
+    assert out["child_id"].tolist() == ["C5", "C2", "C3", "C0", "C1"]
+    assert out["status"].tolist() == ["due this month", "later", "later", "overdue", "due this month"]
+    assert out["elapsed"].tolist() == [42, 36, 31, 46, 45]
+    assert out["days_left"].tolist() == [3, 9, 14, -1, 0]
+    assert [d.strftime("%d/%m") for d in out["deadline"]] == ["30/09", "08/10", "15/10", "24/09", "25/09"]
+
+
+def test_the_list_and_the_projection_agree_inside_the_month():
+    from xladdin.core.projection import open_assessments
+
+    listed = open_assessments(frame(MID_MONTH), FRIDAY_13)
+    total = month_end_projection(frame(MID_MONTH), SEPTEMBER, FRIDAY_13).iloc[-1]
+    counts = listed["status"].value_counts().to_dict()
+    assert counts == {"overdue": 2, "due this month": 2, "later": 1}
+    assert (counts["overdue"], counts["due this month"]) == (total["overdue"], total["due"])
+    # West has only an overdue case; it is listed like any other team.
+    assert listed.loc[listed["team"] == "West", "status"].tolist() == ["overdue"]
+
+
+def test_a_saturday_after_a_friday_deadline_is_still_due_with_none_left():
+    from xladdin.core.projection import open_assessments
+
+    out = open_assessments(frame([("A", "11/07/2024", None)]), dt.date(2024, 9, 14))
+    assert (out["status"].iloc[0], out["days_left"].iloc[0]) == ("due this month", 0)
+    out = open_assessments(frame([("A", "11/07/2024", None)]), dt.date(2024, 9, 16))
+    assert (out["status"].iloc[0], out["days_left"].iloc[0]) == ("overdue", -1)
+
+
+def test_the_open_list_follows_the_clock():
+    from xladdin.core.projection import open_assessments
+
+    df = frame([("A", "22/07/2024", None)])
+    refs = pd.DataFrame(
+        {
+            "child_id": ["C0"],
+            "referral_date": pd.to_datetime(["15/07/2024"], format="%d/%m/%Y"),
+            "problem": [""],
+        }
+    )
+    # From the referral (Mon 15/07) the 45th working day is Tue 17/09: overdue at Wed 18/09.
+    out = open_assessments(df, dt.date(2024, 9, 18), clock="referral", referrals=refs)
+    assert (out["status"].iloc[0], out["start"].iloc[0].strftime("%d/%m/%Y")) == ("overdue", "15/07/2024")
+    assert open_assessments(df, dt.date(2024, 9, 18))["status"].iloc[0] == "due this month"

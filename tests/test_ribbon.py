@@ -306,9 +306,11 @@ def test_build_spotlight_before_any_refresh_says_refresh_first(book: standin.Boo
 
 def test_export_saves_first_and_opens_the_leadership_file(book: standin.Book) -> None:
     ribbon.refresh(book)
+    type_in(book, "com_audit", "Managers audited the re-referrals.")
+    type_in(book, "com_action_plan", "Training for every team.")
     type_in(book, "com_assessment", "October improved to 84%.")
     path = ribbon.export_for_leadership(book)
-    assert book.app.alerts == [] and book.saves == 1
+    assert book.app.alerts == [] and book.saves == 1  # nothing to check: no message
     assert path == Path(book.fullname).with_name("performance - Leadership 2024-09.xlsx")
     [opened] = book.app.opened
     assert opened.fullname == str(path) and opened.wb.sheetnames == ["Spotlight"]
@@ -317,3 +319,38 @@ def test_export_saves_first_and_opens_the_leadership_file(book: standin.Book) ->
     children = {r[0] for r in read_area(openpyxl.load_workbook(book.fullname), "xl_open")[1:]}
     assert children and not children & texts  # no child IDs leave the building
     assert book.app.status_bar is False
+
+
+def test_export_shows_what_to_check_in_one_message_after_the_file_opens(book: standin.Book) -> None:
+    ribbon.refresh(book)
+    type_in(book, "com_audit", "[Write the audit summary on the Commentary sheet.]")
+    type_in(book, "com_assessment", "Only 3 of 4 late assessments were in one team.")
+    type_in(book, "set_suppression", "on")
+    path = ribbon.export_for_leadership(book)
+    assert path == Path(book.fullname).with_name("performance - Leadership 2024-09.xlsx") and path.exists()
+    [opened] = book.app.opened  # the file is open first, the message on top of it
+    assert opened.fullname == str(path)
+    [alert] = book.app.alerts
+    assert (alert["title"], alert["mode"]) == ("xladdin: Export for leadership", "info")
+    assert alert["prompt"] == (
+        "performance - Leadership 2024-09.xlsx is written and open. Before you send it, check:\n\n"
+        "- Commentary sheet, 'Re-referrals audit summary': still holds placeholder text in [brackets], which "
+        "is not printed. The section is printed without it: write it there and export again if it needs words.\n"
+        "- Commentary sheet, 'Re-referrals action plan': empty. The section 'Re-referrals action plan' is left "
+        "out of the export: write it there and export again.\n"
+        "- Commentary sheet, 'Assessment commentary and remedial action': says '3 of 4' while small numbers are "
+        "suppressed (counts of 1 to 5 show as c): check it does not give away a suppressed figure."
+    )
+    assert book.app.status_bar is False
+
+
+def test_a_bad_comparator_is_named_by_its_cell_in_one_message(book: standin.Book) -> None:
+    type_in(book, "set_timeliness_region", 181)
+    cell = book.names["set_timeliness_region"].refers_to_range.address.replace("$", "")
+    before = snapshot(book)
+    ribbon.refresh(book)
+    assert [a["prompt"] for a in book.app.alerts] == [
+        f"Settings!{cell} 'Assessment timeliness: Region (%)' is 181: a rate is from 0 "
+        "to 100 (a percentage such as 82.1)."
+    ]
+    assert snapshot(book) == before

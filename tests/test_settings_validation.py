@@ -16,7 +16,7 @@ import pytest
 
 from xladdin.excel.xlsm import build_workbook
 from xladdin.workbook.create import create_workbook
-from xladdin.workbook.settings import SETTING_ROWS
+from xladdin.workbook.settings import COMPARATOR_KEYS, SETTING_ROWS
 
 CHOICES = {row.key: row.choices for row in SETTING_ROWS if row.choices}
 NUMBERS = {"target": ("decimal", "0", "100"), "amber_margin": ("decimal", "0", "100"),
@@ -47,7 +47,7 @@ def _validations(path: Path) -> dict[str, object]:
 
 
 def test_every_choice_and_number_setting_is_checked_with_a_message(workbook):
-    found = _validations(workbook)
+    found = {k: dv for k, dv in _validations(workbook).items() if k not in COMPARATOR_KEYS}
     assert set(found) == set(CHOICES) | set(NUMBERS)
     for key, dv in found.items():
         assert dv.showErrorMessage is True and dv.errorStyle in (None, "stop"), key
@@ -71,5 +71,22 @@ def test_the_sheet_xml_turns_the_error_message_on(workbook):
     with zipfile.ZipFile(workbook) as z:
         xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
     elements = re.findall(r"<dataValidation\b[^>]*>", xml)
-    assert len(elements) == len(CHOICES) + len(NUMBERS)
-    assert all('showErrorMessage="1"' in e for e in elements), elements
+    assert len(elements) == len(CHOICES) + len(NUMBERS) + len(COMPARATOR_KEYS)
+    # Every setting but a comparator's year and source (free text: a prompt only) refuses a wrong value.
+    refusing = [e for e in elements if 'showErrorMessage="1"' in e]
+    assert len(refusing) == len(CHOICES) + len(NUMBERS) + len(COMPARATOR_KEYS) // 3, elements
+
+
+def test_a_comparator_rate_is_refused_outside_0_to_100_and_its_year_and_source_prompt(workbook):
+    found = _validations(workbook)
+    assert set(found) >= COMPARATOR_KEYS
+    rate = found["timeliness_neighbours"]
+    assert (rate.type, rate.operator, rate.formula1, rate.formula2) == ("decimal", "between", "0", "100")
+    assert rate.showErrorMessage is True and rate.allow_blank is True
+    assert rate.error == "Type the published rate, from 0 to 100 (or leave it blank: not shown)."
+    assert rate.errorTitle == "Timeliness: stat. neighbours"  # within Excel's 32 characters
+    year, source = found["rereferral_region_year"], found["rereferral_region_source"]
+    for dv in (year, source):
+        assert dv.type is None and not dv.showErrorMessage and dv.showInputMessage is True
+    assert year.prompt.startswith("The year the figure is for, e.g. 2024 or 2023-24")
+    assert source.prompt.startswith("Where it was published")

@@ -194,7 +194,13 @@ def test_open_assessments_and_data_quality_are_listed(refreshed: Path) -> None:
     wb = openpyxl.load_workbook(refreshed)
     opened = read_area(wb, "xl_open")
     assert opened[0][:3] == ["Child ID", "Team", "Worker"]
-    assert {r[7] for r in opened[1:]} == {"overdue", "due soon"}
+    # Every open assessment at Thu 31/10/2024 (the demo's 9 overdue and 96 with a November deadline
+    # or later; none is due on the 31st), by team and, within a team, by deadline.
+    assert [r[7] for r in opened[1:]].count("overdue") == 9
+    assert {r[7] for r in opened[1:]} == {"overdue", "later"} and len(opened) == 1 + 105
+    keys = [(r[1].casefold(), r[4]) for r in opened[1:]]
+    assert keys == sorted(keys)
+    assert all(r[6] == 45 - r[5] for r in opened[1:])  # working days left; negative when overdue
     assert all(isinstance(r[3], dt.datetime) for r in opened[1:])
     quality = read_area(wb, "xl_quality")
     assert quality[0] == ["File", "Row", "Column", "Value", "Reason", "Rule"]

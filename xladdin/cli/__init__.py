@@ -3,10 +3,11 @@
 This is a contract that other tools call; keep it stable. Exit status 0 on
 success, 2 for unusable input (message on stderr, no traceback), 1 for anything
 unexpected (one line on stderr; the traceback in ``xladdin-errors.log`` in the
-temporary folder, :func:`xladdin.errors.error_log`).
+temporary folder, :func:`xladdin.errors.error_log`); ``projection`` also exits 1
+when the month is already over (or not yet begun) at the extract date.
 
 Each command lives in a module that is imported only when that command runs
-(``figures`` for the counting commands, ``books`` for the workbook ones), so
+(``figures`` for the counting commands, ``projection``, ``books`` for the workbook ones), so
 that ``xladdin workdays`` does not pay for openpyxl or the extract readers.
 """
 
@@ -73,8 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     _counting_commands(sub)
+    _projection_command(sub)
     _workbook_commands(sub)
     return parser
+
+
+def _projection_command(sub: Any) -> None:
+    """projection: where the month will land, from an assessments extract taken during it."""
+    p = sub.add_parser("projection", help="month-end projection of assessment timeliness, by team")
+    p.add_argument("extract", metavar="EXTRACT", help="Annex A List 4 (assessments), taken during the month")
+    p.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help="the month to project (the extract date's)"
+    )
+    p.add_argument("--clock", choices=["start", "referral"], default="start")
+    p.add_argument("--referrals", metavar="EXTRACT", help="Annex A List 3, needed for --clock referral")
+    p.add_argument("--days", type=int, default=45, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_calendar_options(p)
+    _add_extract_options(p)
+    p.set_defaults(func="projection:cmd_projection")
 
 
 def _counting_commands(sub: Any) -> None:

@@ -1,4 +1,6 @@
-"""The measures in the spotlight: assessment timeliness, open assessments, re-referrals, RAG.
+"""The measures in the spotlight: assessment timeliness, re-referrals, RAG.
+
+Open assessments and the month-end projection are in :mod:`xladdin.core.projection`.
 
 Every rule here is stated, with worked examples, in ``docs/counting-rules.md``.
 The conventions that cause mistakes:
@@ -308,53 +310,6 @@ def timeliness_trend(
     )
     out["percent"] = _percent(out["in_time"], out["completed"])
     return out
-
-
-def open_assessments(
-    frame: pd.DataFrame,
-    extract_date: Any,
-    *,
-    due_within: int = 10,
-    days: int = 45,
-    calendar: WorkingCalendar | None = None,
-) -> pd.DataFrame:
-    """Open assessments (no authorisation date) that are overdue or due soon at ``extract_date``.
-
-    * overdue: more than ``days`` working days have elapsed since the start;
-    * due soon: not overdue, and the deadline is within the next ``due_within``
-      working days (a deadline on the extract date itself is due soon, 0 left).
-
-    Child-level: for internal sheets only, never for a leadership export.
-
-    Returns:
-        Columns ``child_id, team, worker, start, deadline, elapsed, days_left,
-        status``, sorted by deadline.
-    """
-    cal = calendar or get_calendar()
-    when = pd.Timestamp(extract_date).normalize()
-    rows = usable(frame)
-    rows = rows[rows["authorised"].isna() & rows["start"].notna() & (rows["start"] <= when)]
-    t = timeliness(rows["start"], np.full(len(rows), when.to_datetime64()), days, calendar=cal)
-    deadlines = t.deadline_dates()
-    # Working days from the extract date to the deadline (0 if the deadline is today).
-    left = timeliness(np.full(len(rows), when.to_datetime64()), deadlines, calendar=cal)
-    days_left = np.where(left.valid, left.elapsed, -1)
-    overdue = t.valid & (t.elapsed > days)
-    soon = t.valid & ~overdue & (days_left >= 0) & (days_left <= due_within)
-    out = pd.DataFrame(
-        {
-            "child_id": rows["child_id"].to_numpy(),
-            "team": rows["team"].to_numpy(),
-            "worker": rows["worker"].to_numpy() if "worker" in rows else "",
-            "start": rows["start"].to_numpy(),
-            "deadline": deadlines.astype("datetime64[ns]"),
-            "elapsed": t.elapsed,
-            "days_left": np.where(overdue, 0, days_left),
-            "status": np.where(overdue, "overdue", "due soon"),
-        }
-    )
-    out = out[overdue | soon]
-    return out.sort_values(["deadline", "team"], kind="stable").reset_index(drop=True)
 
 
 def rereferral_detail(

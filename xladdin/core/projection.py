@@ -22,6 +22,12 @@ be completed in time that day), and so is one whose Friday deadline has just
 passed on a Saturday extract date (completion on that Saturday is still 45
 working days). A month that has ended by E (or not yet begun) has nothing to
 project: :func:`month_end_projection` refuses it and :func:`projection_applies` says so.
+
+The list managers act on, :func:`open_assessments`, is every open assessment at
+E by team and deadline, marked with the same rule: *overdue*, *due this month*
+(the calendar month of E, so when E is inside M its count is the projection's
+"due") or *later*, with the working days left. Rules with worked examples:
+``docs/counting-rules.md``.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import timeliness
 from xladdin.errors import XladdinError
+
+#: The open-assessment statuses, in the order a manager acts on them.
+OPEN_STATUSES = ("overdue", "due this month", "later")
+OPEN_COLUMNS = ["child_id", "team", "worker", "start", "deadline", "elapsed", "days_left", "status"]
 
 PROJECTION_COLUMNS = [
     "team",
@@ -128,6 +138,63 @@ def month_end_projection(
         ignore_index=True,
     )
     return _with_rates(parts.groupby("team", sort=False).sum().reset_index())
+
+
+def open_assessments(
+    frame: pd.DataFrame,
+    extract_date: Any,
+    *,
+    clock: Clock = "start",
+    referrals: pd.DataFrame | None = None,
+    days: int = 45,
+    calendar: WorkingCalendar | None = None,
+) -> pd.DataFrame:
+    """Every open assessment at the extract date E, by team then deadline, marked for the manager.
+
+    Child-level: for internal sheets only, never for a leadership export.
+
+    * **overdue**: late whenever it is completed (more than ``days`` working days
+      after the clock start have passed by E);
+    * **due this month**: still in time at E, with a deadline on or before the last
+      day of E's month (when E is inside the reporting month, these are the
+      month-end projection's "due");
+    * **later**: a deadline after that.
+
+    ``days_left`` is ``days`` less the working days elapsed at E: the working days
+    from E to the deadline, 0 when the deadline is E itself (or E is a weekend day
+    just after a Friday deadline: completion that day is still in time), negative
+    for an overdue one (how far past its deadline it is).
+
+    Returns:
+        Columns :data:`OPEN_COLUMNS` (``start`` is the clock start); teams sorted by
+        name (ignoring case), each team's rows by deadline, then child ID.
+    """
+    cal = calendar or get_calendar()
+    e = pd.Timestamp(_day(extract_date))
+    rows = usable(frame)
+    starts = clock_starts(rows, clock=clock, referrals=referrals)
+    is_open = (rows["authorised"].isna() & starts.notna() & (starts <= e)).to_numpy()
+    rows, starts = rows[is_open], starts[is_open]
+    at_e = timeliness(starts, np.full(len(rows), e.to_datetime64()), days, calendar=cal)
+    valid = at_e.valid
+    deadline = at_e.deadline_dates()
+    month_end = np.datetime64(Month.of(e.date()).last_day, "D")
+    status = np.where(~at_e.in_time, OPEN_STATUSES[0], np.where(deadline <= month_end, *OPEN_STATUSES[1:]))
+    out = pd.DataFrame(
+        {
+            "child_id": rows["child_id"].astype(str).to_numpy()[valid],
+            "team": team_names(rows["team"])[valid],
+            "worker": (rows["worker"].to_numpy() if "worker" in rows else np.full(len(rows), ""))[valid],
+            "start": starts.to_numpy()[valid],
+            "deadline": deadline[valid].astype("datetime64[ns]"),
+            "elapsed": at_e.elapsed[valid],
+            "days_left": days - at_e.elapsed[valid],
+            "status": status[valid],
+        }
+    )
+    out["_team"] = out["team"].str.casefold()
+    out = out.sort_values(["_team", "deadline", "child_id"], kind="stable")
+    return out.drop(columns="_team").reset_index(drop=True)[OPEN_COLUMNS]
 
 
 def _with_rates(table: pd.DataFrame) -> pd.DataFrame:

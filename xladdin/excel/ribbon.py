@@ -60,13 +60,31 @@ def build_spotlight(book: Any = None) -> Any:
 
 
 def export_for_leadership(book: Any = None) -> Any:
-    """Export button: save, write ``<workbook> - Leadership YYYY-MM.xlsx`` (no child-level data), open it."""
+    """Export button: save, write ``<workbook> - Leadership YYYY-MM.xlsx`` (no child-level data), open it.
+
+    What the officer should check before sending it (empty or placeholder commentary, small
+    counts quoted in their text) comes in one message box once the file is open.
+    """
     book = book or xw.Book.caller()
-    return _run(
-        book,
-        "Export for leadership",
-        lambda say: _open(book, reports.leadership_beside(_saved(book, say), progress=say).xlsx),
-    )
+
+    def work(say: Callable[[str], None]) -> Path:
+        result = reports.leadership_beside(_saved(book, say), progress=say)
+        _open(book, result.xlsx)
+        if result.warnings:
+            book.app.alert(
+                export_warnings(result.xlsx, result.warnings),
+                title=TITLE + ": Export for leadership",
+                mode="info",
+            )
+        return result.xlsx
+
+    return _run(book, "Export for leadership", work)
+
+
+def export_warnings(path: Path, warnings: list[str]) -> str:
+    """The one message after an export that needs a look: the file, then each warning on its own line."""
+    lines = "\n".join(f"- {w}" for w in warnings)
+    return f"{path.name} is written and open. Before you send it, check:\n\n{lines}"
 
 
 def check_setup(book: Any = None, *, date1904: bool = False) -> list[doctor.Check]:

@@ -1,4 +1,8 @@
-"""The spotlight's charts: % in time by team (bars coloured by RAG) and the 13-month trend.
+"""The spotlight's charts: % in time by team (bars coloured by RAG) and the trend (up to 13 months).
+
+The trend draws the target and each comparator set in Settings (England, the
+statistical-neighbour average, the region) as reference lines, named with
+their year in the legend; a blank comparator has no line.
 
 Every chart font is named (Calibri): without a name LibreOffice draws chart
 text in a serif face. Text properties carry no empty run: a load-and-save
@@ -15,6 +19,8 @@ not shown".
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -183,6 +189,49 @@ def bar_chart(
     return chart
 
 
+#: Each comparator's reference line: colour and dash (the target is the template's, dashed).
+COMPARATOR_LINES = {
+    "england": ("595959", "sysDot"),
+    "neighbours": ("BF8F00", "dashDot"),
+    "region": ("7030A0", "lgDash"),
+}
+
+
+def trend_span(months: list[Any], total: int = 13) -> tuple[str, str]:
+    """What the trend shows, for the section title and the chart title.
+
+    ``months``: the first column of the trend's rows (the first of each month). The trend
+    starts at the first month with data, so it may be shorter than ``total`` months:
+    ("over the last 13 months", "last 13 months"), ("from March 2024 to September 2024",
+    "Mar 2024 to Sep 2024") or ("in September 2024", "Sep 2024").
+    """
+    dates = [m for m in months if hasattr(m, "strftime")]
+    if not dates:
+        return "by month", "by month"
+    first, last = dates[0], dates[-1]
+    if len(dates) >= total:
+        return f"over the last {len(dates)} months", f"last {len(dates)} months"
+    if len(dates) == 1:
+        return f"in {last:%B %Y}", f"{last:%b %Y}"
+    return f"from {first:%B %Y} to {last:%B %Y}", f"{first:%b %Y} to {last:%b %Y}"
+
+
+def trend_axis_min(rates: list[Any]) -> float:
+    """The % axis starts at 50%, or lower (to the 10% below) when a rate or a comparator is lower."""
+    numbers = [float(r) for r in rates if isinstance(r, (int, float)) and not isinstance(r, bool)]
+    # A rate exactly on a tenth gets the tenth below, so its point is not drawn on the axis itself.
+    return min([TREND_MIN] + [math.floor(r * 10 - 1e-9) / 10 for r in numbers])
+
+
+def _reference_marker(series: Any, colour: str, *, one_month: bool) -> None:
+    """A reference line has no markers; over one month there is no line to draw, so a wide dash marks it."""
+    series.marker.symbol = "dash" if one_month else "none"
+    if one_month:
+        series.marker.size = 14
+        series.marker.graphicalProperties.solidFill = colour
+        series.marker.graphicalProperties.line.solidFill = colour
+
+
 def trend_chart(
     ws: Any,
     look: Look,
@@ -190,25 +239,40 @@ def trend_chart(
     last: int,
     s: Settings,
     *,
+    span: str = "last 13 months",
+    comparators: Sequence[Any] = (),
+    axis_min: float = TREND_MIN,
     hidden: tuple[int, ...] = (),
     helper: int | None = None,
 ) -> LineChart:
-    """% in time over the months, against the target line.
+    """% in time over the months, against the target line and the comparators' lines.
 
-    With ``hidden`` (indices of months whose rate is suppressed), the line plots from
-    column ``helper`` (a gap where hidden) and a "c" marker sits on the axis from ``helper + 1``.
+    The table at ``first - 1`` (header) to ``last`` holds month, completed, in time, %,
+    target, then one column per comparator (``comparators``, in that order; the header
+    names the line). With ``hidden`` (indices of months whose rate is suppressed), the line
+    plots from column ``helper`` (a gap where hidden) and a "c" marker sits on the axis
+    from ``helper + 1``.
     """
     chart = LineChart()
     chart.title = _title(
-        f"% completed within {s.days} working days, last 13 months (target {s.target:g}%)",
+        f"% completed within {s.days} working days, {span} (target {s.target:g}%)",
         note=NOTE if hidden else "",
     )
     _axis_fonts(chart)
     chart.add_data(
-        Reference(ws, min_col=4, max_col=5, min_row=first - 1, max_row=last), titles_from_data=True
+        Reference(ws, min_col=4, max_col=5 + len(comparators), min_row=first - 1, max_row=last),
+        titles_from_data=True,
     )
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    line, target = chart.series
+    line, target = chart.series[:2]
+    for series, comparator in zip(chart.series[2:], comparators):
+        series.tx = SeriesLabel(v=comparator.label)  # the table's header breaks before the year
+        colour, dash = COMPARATOR_LINES[comparator.who]
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.prstDash = dash
+        series.graphicalProperties.line.width = 19050
+        _reference_marker(series, colour, one_month=first == last)
+        series.smooth = False
     if hidden and helper:
         line.val.numRef.f = Reference(ws, min_col=helper, min_row=first, max_row=last).__str__()
     line.graphicalProperties.line.solidFill = look.colour("chart_line")
@@ -221,7 +285,7 @@ def trend_chart(
     target.graphicalProperties.line.solidFill = look.colour("chart_target")
     target.graphicalProperties.line.dashStyle = "dash"
     target.graphicalProperties.line.width = 22225
-    target.marker.symbol = "none"
+    _reference_marker(target, look.colour("chart_target"), one_month=first == last)
     target.smooth = False
     if hidden and helper:
         marker = _suppressed_series(ws, helper + 1, first, last, "7F7F7F")
@@ -233,10 +297,10 @@ def trend_chart(
         marker.smooth = False
         marker.dLbls = _labels(value=False, name=True, position="t", bold=True)
         chart.series.append(marker)
-        chart.legend.legendEntry = [LegendEntry(idx=2, delete=True)]
+        chart.legend.legendEntry = [LegendEntry(idx=len(chart.series) - 1, delete=True)]
         chart.visible_cells_only = False
     chart.display_blanks = "gap"  # a suppressed month is a gap in the line, never 0%
-    chart.y_axis.scaling.min = TREND_MIN
+    chart.y_axis.scaling.min = axis_min
     chart.y_axis.scaling.max = 1
     chart.y_axis.majorUnit = 0.1
     chart.y_axis.number_format = "0%"

@@ -19,7 +19,7 @@ from typing import Any
 
 from xladdin.core.month import Month
 from xladdin.workbook import areas
-from xladdin.workbook.settings import Settings
+from xladdin.workbook.settings import Settings, statistical_neighbours
 
 SUPPRESSED = "c"
 #: The note beside every suppressed table and chart.
@@ -97,12 +97,16 @@ def summary_sentence(
     """
     if total is None or not figs.suppress or not isinstance(total[1], (int, float)) or total[1] == 0:
         return suggestion
+    neighbours = statistical_neighbours(s, "timeliness")  # a published figure: never suppressed
     if figs.hides(total[1]):
-        return f"In {month.name}, fewer than 6 assessments were completed, so their figures show as c."
+        return (
+            f"In {month.name}, fewer than 6 assessments were completed, so their figures show as c."
+            + areas.neighbour_sentence(neighbours)
+        )
     if figs.hides(total[2]):
         return (
             f"In {month.name}, {total[1]} assessments were completed, fewer than 6 of them within "
-            f"{s.days} working days, so the rate shows as c."
+            f"{s.days} working days, so the rate shows as c." + areas.neighbour_sentence(neighbours)
         )
     other = None if figs.hides(total[5]) or total[6] is None else float(total[6]) * 100
     return areas.summary_sentence(
@@ -116,6 +120,7 @@ def summary_sentence(
         counting=s.counting,
         target=s.target,
         days=s.days,
+        neighbours=neighbours,
     )
 
 
@@ -150,33 +155,6 @@ def rereferral_sentence(month: str, total: list[Any], figs: Figures) -> str:
         f"({figs.pct(total[3], referrals, rereferrals)}) were re-referrals within 12 months of a previous "
         "referral. The denominator is referrals, not children."
     )
-
-
-def glance_rows(
-    s: Settings,
-    team_total: list[Any] | None,
-    trend: list[list[Any]],
-    rereferrals: list[list[Any]],
-    audit: list[list[Any]],
-    figs: Figures,
-) -> list[tuple[str, Any, Any, Any, str]]:
-    """The cover's "at a glance": (label, this month, last month, target, RAG), rates suppressed."""
-    rows: list[tuple[str, Any, Any, Any, str]] = []
-    last_month = trend[-2] if len(trend) >= 2 else None
-    if team_total:
-        now = figs.rate(team_total[3], team_total[1], team_total[2])
-        before = figs.rate(last_month[3], last_month[1], last_month[2]) if last_month else None
-        rag = "" if now == SUPPRESSED else str(team_total[4] or "")
-        rows.append((f"Assessments completed within {s.days} working days", now, before, s.target / 100, rag))
-    if len(rereferrals) > 1:
-        rr = rereferrals[-1]
-        rows.append(
-            ("Re-referrals within 12 months (% of referrals)", figs.rate(rr[3], rr[1], rr[2]), None, None, "")
-        )
-    done = {str(r[0]).lower(): r for r in audit[1:]}.get("audits completed")
-    if done:
-        rows.append(("Re-referral audits completed", figs.rate(done[3], done[1], done[2]), None, None, ""))
-    return rows
 
 
 _SMALL_COUNT = re.compile(r"\b(?:[1-5] of \d+|\d+ of [1-5])\b")

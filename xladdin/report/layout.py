@@ -21,6 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.report.template import Look
+from xladdin.workbook.areas import POINTS
 from xladdin.workbook.styles import put
 
 COLS = 8  # A:H
@@ -183,7 +184,10 @@ def table(
         cell = ws.cell(row=r, column=j)
         put(cell, text)
         look.apply(cell, "table_header")
-    page.set_height(32)
+    # Two lines fit in 32 points; a longer header ("Statistical neighbours" over its year) gets more.
+    size = look.size("table_header")
+    lines = max((header_lines(t, look.widths[j], size) for j, t in enumerate(header) if t), default=1)
+    page.set_height(32 if lines <= 2 else lines * size * 1.25 + 8)
     first = page.row
     for i, row in enumerate(rows):
         r = page.row
@@ -215,43 +219,43 @@ def table(
     return first, page.row - 1
 
 
-def glance(page: Page, rows: list[tuple[str, Any, Any, Any, str]]) -> None:
-    """The cover's "at a glance" table: label, this month, last month, target, RAG (coloured)."""
-    if not rows:
-        return
-    ws, look = page.ws, page.look
-    header = ["At a glance", "", "", "", "This month", "Last month", "Target", "RAG"]
-    r = page.row
-    for j, text in enumerate(header, start=1):
-        look.apply(ws.cell(row=r, column=j), "table_header")
-        put(ws.cell(row=r, column=j), text or None)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-    ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", indent=1)
-    page.set_height(22)
-    for label, now, before, target, rag in rows:
-        r = page.row
-        values = [label, None, None, None, now, before, target, rag.capitalize() or None]
-        for j, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=j)
-            look.apply(cell, "table_body")
-            put(cell, value)
-            if j >= 5:
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-            if j in (5, 6):
-                cell.number_format = "0.0%"
-            if j == 7:
-                cell.number_format = "0%"
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        ws.cell(row=r, column=1).alignment = Alignment(vertical="center", indent=1)
-        if rag.lower() in ("green", "amber", "red"):
-            style = look.styles["rag_" + rag.lower()]
-            for j in (5, 8):
-                cell = ws.cell(row=r, column=j)
-                cell.fill = copy(style["fill"])
-                f = copy(cell.font)
-                f.color = copy(style["font"].color)
-                cell.font = f
-        page.set_height(20)
+def team_table_columns(
+    team_rows: list[list[Any]], differs: bool, other_name: str
+) -> tuple[list[str], list[list[Any]], dict[int, str]]:
+    """The spotlight's team table: header, rows and formats (the other counting beside, when it differs)."""
+    header = ["Team/Locality", "Denominator", "Numerator", "%", "RAG"]
+    rows = [list(r[:5]) for r in team_rows]
+    fmts = {1: "0", 2: "0", 3: "0.0%"}
+    if differs:
+        header += [f"{other_name} numerator", f"{other_name} %"]
+        for row, src in zip(rows, team_rows):
+            row += [src[5], src[6]]
+        fmts.update({5: "0", 6: "0.0%"})
+    else:
+        header += ["", ""]
+        for row in rows:
+            row += [None, None]
+    header.append("Change since last month")
+    for row, src in zip(rows, team_rows):
+        row.append(src[7])
+    fmts[7] = POINTS
+    return header, rows, fmts
+
+
+def header_lines(text: str, units: float, size: float) -> int:
+    """How many lines a wrapped header cell of ``units`` width takes (words kept whole)."""
+    per_line = max(4, int(units * 1.15 * 11 / size))
+    lines = 0
+    for part in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                lines += 1
+                used = len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+    return max(1, lines)
 
 
 def define(wb: Any, name: str, ws: Any, first_row: int, last_row: int, width: int) -> None:

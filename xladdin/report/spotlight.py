@@ -37,20 +37,21 @@ from openpyxl.utils import get_column_letter
 from xladdin.core.month import Month
 from xladdin.errors import WorkbookError
 from xladdin.report import figures
-from xladdin.report.charts import HELPER, TREND_MIN, bar_chart, helper_columns, trend_chart
+from xladdin.report.charts import HELPER, bar_chart, helper_columns, trend_axis_min, trend_chart, trend_span
 from xladdin.report.figures import Figures
+from xladdin.report.glance import glance_table, write_glance
 from xladdin.report.layout import (
     COLS,
     Page,
     banner,
     define,
-    glance,
     heading,
     page_setup,
     paragraphs,
     reader_date,
     reserve,
     table,
+    team_table_columns,
     written,
 )
 from xladdin.report.template import Look, copy_images, load_look, template_path
@@ -59,7 +60,7 @@ from xladdin.workbook.book import load, read_area, read_workbook
 from xladdin.workbook.keep import keep_officers_work
 from xladdin.workbook.package import keep_ribbon
 from xladdin.workbook.safe_save import save_atomically
-from xladdin.workbook.settings import Settings, named_cell, read_settings
+from xladdin.workbook.settings import Settings, comparators, named_cell, read_settings
 
 SHEET = "Spotlight"
 TITLE = "Performance Spotlight Report"
@@ -85,6 +86,8 @@ class SpotlightData:
     commentary: dict[str, str]
     suggestion: str
     about: dict[str, Any] = field(default_factory=dict)
+    projection: list[Any] | None = None  # the month-end projection's Total row, when the refresh made one
+    extract_date: Any = None  # of the assessments extract (About sheet, extract files)
 
     @property
     def summary(self) -> str:
@@ -113,6 +116,8 @@ def read_spotlight_data(wb: Any, month: Month | None = None) -> SpotlightData:
         value = cell.value if cell is not None else None
         commentary[name] = str(value).strip() if value is not None else ""
     suggestion = read_area(wb, "xl_summary_suggestion")
+    projected = read_area(wb, "xl_projection_teams")[1:]  # an older workbook has none
+    dates = [r[3] for r in read_area(wb, "xl_extracts")[1:] if r and r[0] == "assessments"]
     return SpotlightData(
         month=refreshed,
         settings=read_settings(wb),
@@ -123,6 +128,8 @@ def read_spotlight_data(wb: Any, month: Month | None = None) -> SpotlightData:
         commentary=commentary,
         suggestion=str(suggestion[0][0]) if suggestion and suggestion[0][0] else "",
         about=about,
+        projection=projected[-1] if projected else None,
+        extract_date=dates[0] if dates else None,
     )
 
 
@@ -203,7 +210,7 @@ def render(
     for key, write in sections:
         sheet.page.new_page()
         starts[key] = sheet.page.page
-        heading(sheet.page, _section_title(key, sheet.month))
+        heading(sheet.page, _section_title(key, data))
         write(sheet)
     for key, r in contents_rows.items():
         ws.cell(row=r, column=COLS).value = starts[key]
@@ -218,7 +225,7 @@ def render(
         title=look.text("title") or TITLE,
     )
     printed = {k for k, _ in sections}
-    left_out = [_section_title(k, sheet.month) for k, _ in SECTIONS if k not in printed]
+    left_out = [_section_title(k, data) for k, _ in SECTIONS if k not in printed]
     return Rendered(ws, sheet.suppressed, left_out)
 
 
@@ -251,8 +258,9 @@ def _new_sheet(wb: Any, look: Look) -> Any:
     return ws
 
 
-def _section_title(key: str, month: str) -> str:
-    return SECTION_TITLES[key].format(month=month)
+def _section_title(key: str, data: SpotlightData) -> str:
+    trend = trend_span([r[0] for r in data.trend[1:]])[0]
+    return SECTION_TITLES[key].format(month=data.month.name, trend=trend)
 
 
 def _cover(sheet: _Sheet, keys: list[str]) -> dict[str, int]:
@@ -266,16 +274,13 @@ def _cover(sheet: _Sheet, keys: list[str]) -> dict[str, int]:
     page.gap(24)
     page.text(sheet.summary, "summary", pad=22)
     page.gap(16)
-    rows = figures.glance_rows(s, sheet.team_total, data.trend[1:], data.rereferrals, data.audit, sheet.figs)
-    glance(page, rows)
-    if any(figures.SUPPRESSED in row for row in rows):
-        page.text(figures.NOTE, "note", pad=2)
+    write_glance(page, glance_table(s, data, sheet.team_total, sheet.figs))
     page.gap(20)
     page.text("Contents", "heading", pad=10)
     contents_rows = {}
     for key in keys:
         r = page.row
-        page.text(_section_title(key, sheet.month), "contents", last=COLS - 1, pad=8)
+        page.text(_section_title(key, data), "contents", last=COLS - 1, pad=8)
         contents_rows[key] = r
         look.apply(sheet.ws.cell(row=r, column=COLS), "contents")
         sheet.ws.cell(row=r, column=COLS).alignment = Alignment(horizontal="right", vertical="top")
@@ -334,7 +339,7 @@ def _assessment_section(sheet: _Sheet) -> None:
     total = sheet.team_total
     differs = total is not None and total[2] != total[5]
     other_name = "Legacy" if s.counting == "corrected" else "Corrected"
-    header, rows, fmts = _team_table(sheet.team_rows, differs, other_name)
+    header, rows, fmts = team_table_columns(sheet.team_rows, differs, other_name)
     rows, _hidden, changed = sheet.figs.table("spot_team_table", rows)
     sheet.suppressed += changed
     first, last = table(page, header, rows, fmts, rag_col=4, pct_col=3)
@@ -342,28 +347,6 @@ def _assessment_section(sheet: _Sheet) -> None:
     page.gap(6)
     note = figures.team_note(s, sheet.month, total, differs, other_name, sheet.figs)
     page.text(note + (f" {figures.NOTE}." if changed else ""), "note")
-
-
-def _team_table(
-    team_rows: list[list[Any]], differs: bool, other_name: str
-) -> tuple[list[str], list[list[Any]], dict[int, str]]:
-    header = ["Team/Locality", "Denominator", "Numerator", "%", "RAG"]
-    rows = [list(r[:5]) for r in team_rows]
-    fmts = {1: "0", 2: "0", 3: "0.0%"}
-    if differs:
-        header += [f"{other_name} numerator", f"{other_name} %"]
-        for row, src in zip(rows, team_rows):
-            row += [src[5], src[6]]
-        fmts.update({5: "0", 6: "0.0%"})
-    else:
-        header += ["", ""]
-        for row in rows:
-            row += [None, None]
-    header.append("Change since last month")
-    for row, src in zip(rows, team_rows):
-        row.append(src[7])
-    fmts[7] = areas.POINTS
-    return header, rows, fmts
 
 
 def _bar_section(sheet: _Sheet) -> None:
@@ -411,42 +394,48 @@ def _first_row(wb: Any, name: str) -> int:
 
 
 def _trend_section(sheet: _Sheet) -> None:
+    """The trend table (with a column per comparator set) and its chart: the target and comparators as lines."""
     page, ws = sheet.page, sheet.ws
-    trend_rows, hidden, changed = sheet.figs.table("spot_trend", sheet.data.trend[1:])
+    found = comparators(sheet.s, "timeliness")
+    source = [[*r[:5], *(c.fraction for c in found)] for r in sheet.data.trend[1:]]
+    trend_rows, hidden, changed = sheet.figs.table("spot_trend", source)
     sheet.suppressed += changed
     trend_anchor = page.row
     reserve(page, 9.0)
     page.gap(8)
     first, last = table(
         page,
-        ["Month", "Completed", "In time", "% in time", "Target"],
+        ["Month", "Completed", "In time", "% in time", "Target", *(f"{c.name}\n{c.year}" for c in found)],
         trend_rows,
-        {0: "mmm yyyy", 1: "0", 2: "0", 3: "0.0%", 4: "0%"},
+        {0: "mmm yyyy", 1: "0", 2: "0", 3: "0.0%", 4: "0%", **{5 + i: "0.0%" for i in range(len(found))}},
         total_last=False,
     )
     for r in range(first, last + 1):
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center")
-    define(sheet.wb, "spot_trend", ws, first, last, 5)
+    define(sheet.wb, "spot_trend", ws, first, last, 5 + len(found))
     _suppression_note(sheet, changed)
+    axis_min = trend_axis_min([r[3] for r in source] + [c.fraction for c in found])
     if hidden:
-        helper_columns(ws, first, [r[3] for r in sheet.data.trend[1:]], hidden, TREND_MIN)
-    ws.add_chart(
-        trend_chart(ws, sheet.look, first, last, sheet.s, hidden=tuple(hidden), helper=HELPER),
-        f"A{trend_anchor}",
-    )
+        helper_columns(ws, first, [r[3] for r in source], hidden, axis_min)
+    chart = trend_chart(
+        ws, sheet.look, first, last, sheet.s, span=trend_span([r[0] for r in source])[1],
+        comparators=found, axis_min=axis_min, hidden=tuple(hidden), helper=HELPER,
+    )  # fmt: skip
+    ws.add_chart(chart, f"A{trend_anchor}")
 
 
 def _commentary_section(sheet: _Sheet) -> None:
     paragraphs(sheet.page, sheet.commentary("com_assessment"), sheet.placeholder("com_assessment"))
 
 
-#: Section titles as the contents and headings show them ({month}: "September 2024").
+#: Section titles as the contents and headings show them ({month}: "September 2024"; {trend}: what the
+#: trend shows, "over the last 13 months", or from its first month with data).
 SECTION_TITLES = {
     "audit": "Re-referrals audit summary",
     "action_plan": "Re-referrals action plan",
     "assessments": "Assessment data for {month}",
     "by_team": "Assessment timeliness by team",
-    "trend": "Assessment timeliness over the last 13 months",
+    "trend": "Assessment timeliness {trend}",
     "commentary": "Assessment commentary and remedial action",
 }
 

@@ -35,7 +35,7 @@ from xladdin.core.month import Month
 from xladdin.core.schema import TOTAL
 from xladdin.core.workdays import Counting
 from xladdin.workbook import detail
-from xladdin.workbook.settings import Settings
+from xladdin.workbook.settings import Settings, statistical_neighbours
 
 PCT = "0.0%"
 DATE = "dd/mm/yyyy"
@@ -80,7 +80,7 @@ AREAS: dict[str, Area] = {
     "xl_team_title": Area("Team table", "A2", 1),
     "xl_team_table": Area("Team table", "A4", 8, {1: INT, 2: INT, 3: PCT, 5: INT, 6: PCT, 7: POINTS}),
     "xl_trend": Area("Trend", "A4", 5, {0: MONTH, 1: INT, 2: INT, 3: PCT, 4: PCT}),
-    "xl_open": Area("Open assessments", "A4", 8, {3: DATE, 4: DATE, 5: INT, 6: INT}, child_level=True),
+    "xl_open": Area("Open assessments", "A4", 8, detail.OPEN_FORMATS, child_level=True),
     "xl_quality": Area("Data quality", "A4", 6, {1: INT}, child_level=True),
     "xl_quality_note": Area("Data quality", "A3", 1),  # how many rows are the month's (refresh.py)
     "xl_rereferrals": Area("Re-referrals", "A5", 4, {1: INT, 2: INT, 3: PCT}),
@@ -92,21 +92,17 @@ AREAS: dict[str, Area] = {
     "xl_rereferral_note": Area("Re-referrals", "A2", 1),
     "xl_completed": Area("Completed assessments", "A4", 11, detail.COMPLETED_FORMATS, child_level=True),
     "xl_referral_detail": Area("Referrals in month", "A4", 10, detail.REFERRAL_FORMATS, child_level=True),
+    "xl_projection_title": Area("Team table", "J2", 1),
+    "xl_projection": Area("Team table", "J4", 3, detail.PROJECTION_FORMATS),
+    "xl_projection_teams": Area("Team table", "J13", 8, detail.PROJECTION_TEAM_FORMATS),
 }
 
 #: Header of each area (fixed ones; the team table's depends on the counting).
 HEADERS: dict[str, list[str]] = {
     "xl_trend": ["Month", "Completed", "In time", "%", "Target"],
-    "xl_open": [
-        "Child ID",
-        "Team",
-        "Worker",
-        "Start",
-        "Deadline",
-        "Working days elapsed",
-        "Working days left",
-        "Status",
-    ],
+    "xl_open": detail.OPEN_HEADER,
+    "xl_projection": detail.PROJECTION_HEADER,
+    "xl_projection_teams": detail.PROJECTION_TEAM_HEADER,
     "xl_quality": ["File", "Row", "Column", "Value", "Reason", "Rule"],
     "xl_rereferrals": detail.REREFERRAL_HEADER,
     "xl_audit": ["Measure", "Count", "Base", "%"],
@@ -231,19 +227,24 @@ def _target_text(target: float) -> str:
     return f"{target:g}%"
 
 
-def summary_sentence(month: Month, total: dict[str, Any], *, counting: str, target: float, days: int) -> str:
+def summary_sentence(
+    month: Month, total: dict[str, Any], *, counting: str, target: float, days: int, neighbours: Any = None
+) -> str:
     """The plain-English sentence at the top of the spotlight.
 
     ``total`` is the team table's Total row as a dict with ``completed``,
     ``in_time``, ``percent`` (0-100) and ``other_percent`` (the other counting).
     Example: "In September 2024, 76.0% of assessments (114 of 150) were
     completed within 45 working days, below the 81% target; the legacy count
-    gave 66.7%."
+    gave 66.7%." With ``neighbours`` (the statistical-neighbour comparator, when
+    Settings give it) a second sentence: "The statistical-neighbour average was
+    81.0% in 2023-24."
     """
     name = month.name
     completed = int(total["completed"] or 0)
     if completed == 0:
-        return f"In {name}, no assessments were completed, so there is no timeliness figure."
+        text = f"In {name}, no assessments were completed, so there is no timeliness figure."
+        return text + neighbour_sentence(neighbours)
     pct = float(total["percent"])
     where = "at or above" if pct >= target else "below"  # the same test as the RAG (core.measures.rag)
     text = (
@@ -254,7 +255,18 @@ def summary_sentence(month: Month, total: dict[str, Any], *, counting: str, targ
     if other is not None and not pd.isna(other) and round(float(other), 1) != round(pct, 1):
         other_name = "legacy" if counting == "corrected" else "corrected"
         text += f"; the {other_name} count gave {float(other):.1f}%"
-    return text + "."
+    return text + "." + neighbour_sentence(neighbours)
+
+
+def neighbour_sentence(neighbours: Any) -> str:
+    """The sentence after the summary when the statistical-neighbour average is set, else "".
+
+    Example (with its leading space): " The statistical-neighbour average was 81.0% in 2023-24."
+    """
+    if neighbours is None:
+        return ""
+    year = f" in {neighbours.year}" if neighbours.year else ""
+    return f" The statistical-neighbour average was {neighbours.value:.1f}%{year}."
 
 
 def team_rows(
@@ -310,7 +322,13 @@ def build_tables(
     extracts = [e for e in (assessments, referrals, audit) if e is not None]
     refs = referrals.frame if referrals is not None else None
     tables = _timeliness_tables(assessments.frame, refs, settings, month, calendar)
-    tables["xl_open"] = _open_table(assessments, settings, calendar)
+    tables["xl_open"] = Table(
+        detail.open_header(settings), detail.open_rows(assessments, referrals, settings, calendar)
+    )
+    for name, (header, rows) in detail.projection_tables(
+        assessments, referrals, settings, month, calendar
+    ).items():
+        tables[name] = Table(header, rows)
     tables["xl_quality"] = _quality_table(extracts)
     tables["xl_quality"].rows += detail.clock_quality_rows(assessments, referrals, settings)
     tables.update({n: Table(h, r) for n, (h, r) in detail.rereferral_tables(referrals, month).items()})
@@ -379,36 +397,10 @@ def _timeliness_tables(
         counting=counting,
         target=settings.target,
         days=settings.days,
+        neighbours=statistical_neighbours(settings, "timeliness"),
     )
     tables["xl_summary_suggestion"] = Table([sentence], [])
     return tables
-
-
-def _open_table(assessments: Any, settings: Settings, calendar: WorkingCalendar) -> Table:
-    opened = measures.open_assessments(
-        assessments.frame,
-        assessments.extract_date,
-        due_within=settings.due_within,
-        days=settings.days,
-        calendar=calendar,
-    )
-    left = opened["days_left"] if "days_left" in opened.columns else pd.Series([None] * len(opened))
-    return Table(
-        HEADERS["xl_open"],
-        [
-            [_cell(a) for a in row]
-            for row in zip(
-                opened["child_id"].astype(str),
-                opened["team"],
-                opened["worker"],
-                opened["start"],
-                opened["deadline"],
-                opened["elapsed"],
-                left,
-                opened["status"],
-            )
-        ],
-    )
 
 
 def _quality_table(extracts: list[Any]) -> Table:

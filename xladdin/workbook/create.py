@@ -22,7 +22,7 @@ from xladdin.workbook import areas, styles
 from xladdin.workbook.areas import AREAS, CLOSURES_NAME, COMMENTARY, Table
 from xladdin.workbook.book import anchor, define_name, write_area
 from xladdin.workbook.safe_save import save_atomically
-from xladdin.workbook.settings import SETTING_ROWS, Settings
+from xladdin.workbook.settings import COMPARATOR_KEYS, COMPARATOR_WHO, SETTING_ROWS, Settings
 
 SHEETS = (
     "Settings",
@@ -44,7 +44,8 @@ DETAIL_SHEETS = ("Completed assessments", "Referrals in month")
 TITLES = {
     "Team table": "Assessment timeliness by team",
     "Trend": "Assessment timeliness by month (13 months, or from the first month with data) against the target",
-    "Open assessments": "Open assessments: overdue, and due soon. INTERNAL: child-level, never share",
+    "Open assessments": "Open assessments at the extract date, by team and deadline: overdue, due this month, "
+    "later. INTERNAL: child-level, never share",
     "Data quality": "Data quality: every flagged row and why it is kept out of the figures",
     "Re-referrals": "Re-referrals within 12 months, by team",
     "Commentary": "Commentary: your text for each section of the spotlight",
@@ -58,10 +59,10 @@ TITLES = {
 
 
 WIDTHS = {
-    "Settings": [34, 44, 90],
-    "Team table": [32, 14, 12, 10, 9, 18, 12, 22],
+    "Settings": [34, 44, 90, 14],
+    "Team table": [32, 14, 12, 10, 9, 18, 12, 22, 3, 44, 13, 11, 10, 13, 10, 12, 12],
     "Trend": [12, 12, 10, 10, 10],
-    "Open assessments": [16, 28, 22, 12, 12, 12, 12, 11],
+    "Open assessments": [16, 28, 22, 12, 12, 12, 12, 15],
     "Data quality": [28, 8, 36, 24, 60, 10],
     "Re-referrals": [32, 22, 13, 14, 3, 3, 40, 10, 10, 10],
     "Commentary": [30, 100, 60],
@@ -115,6 +116,8 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
         _title(wb[name], TITLES[name])
         _widths(wb[name])
     _team_sheet(wb)
+    _projection_beside(wb)
+    _open_sheet(wb)
     _trend_sheet(wb)
     _commentary_sheet(wb)
     _holidays_sheet(wb)
@@ -140,7 +143,13 @@ def create_workbook(path: Path | str, settings: Settings | dict[str, Any] | None
         detail_sheet(wb[name])
     for name in AREAS:
         area = AREAS[name]
-        if name not in ("xl_team_title", "xl_summary_suggestion", "xl_rereferral_note", "xl_quality_note"):
+        if name not in (
+            "xl_team_title",
+            "xl_summary_suggestion",
+            "xl_rereferral_note",
+            "xl_quality_note",
+            "xl_projection_title",
+        ):
             r0, c0 = anchor(area)
             _header_style(wb[area.sheet], r0, c0, area.width)
         header = areas.HEADERS.get(name)
@@ -213,7 +222,8 @@ def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
         ws.cell(row=3, column=col).value = text
     _header_style(ws, 3, 1, 3)
     _widths(ws)
-    for i, row in enumerate(SETTING_ROWS, start=4):
+    plain = [row for row in SETTING_ROWS if row.key not in COMPARATOR_KEYS]  # comparators: a block below
+    for i, row in enumerate(plain, start=4):
         ws.cell(row=i, column=1, value=row.label).font = styles.BOLD_FONT
         value = getattr(settings, row.key)
         cell = ws.cell(row=i, column=2)
@@ -229,6 +239,75 @@ def _settings_sheet(wb: Any, ws: Any, settings: Settings) -> None:
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(cell)
+    _comparator_block(wb, ws, settings, 4 + len(plain) + 1)
+
+
+def _comparator_block(wb: Any, ws: Any, settings: Settings, first: int) -> None:
+    """The comparators, a small block under the settings: a row per figure with its rate, source and year.
+
+    Each cell is a setting of its own (``set_timeliness_england``, ``..._year``, ``..._source``).
+    """
+    ws.cell(
+        row=first, column=1, value="Comparators: published figures to compare with"
+    ).font = styles.BOLD_FONT
+    note = ws.cell(row=first + 1, column=1, value=COMPARATOR_NOTE)
+    note.font, note.alignment = styles.NOTE_FONT, styles.WRAP
+    ws.merge_cells(start_row=first + 1, start_column=1, end_row=first + 1, end_column=4)
+    ws.row_dimensions[first + 1].height = 30
+    for col, text in enumerate(("Comparator", "Value (%)", "Source", "Year"), start=1):
+        ws.cell(row=first + 2, column=col).value = text
+    _header_style(ws, first + 2, 1, 4)
+    r = first + 3
+    for measure, heading in COMPARATOR_HEADINGS.items():
+        ws.cell(row=r, column=1, value=heading).font = styles.BOLD_FONT
+        r += 1
+        for who, name in COMPARATOR_WHO.items():
+            key = f"{measure}_{who}"
+            ws.cell(row=r, column=1, value=name).font = styles.BODY_FONT
+            ws.cell(row=r, column=1).alignment = Alignment(indent=1)
+            for col, part in ((2, ""), (3, "_source"), (4, "_year")):
+                cell = ws.cell(row=r, column=col)
+                styles.put(cell, getattr(settings, key + part))
+                cell.fill, cell.font, cell.border = styles.INPUT_FILL, styles.BODY_FONT, styles.BOX
+                cell.number_format = "0.0" if col == 2 else "@"  # "@": Excel keeps 2023-24 as text
+                define_name(wb, f"set_{key}{part}", ws.title, f"${get_column_letter(col)}${r}")
+                short = name.replace("Statistical", "stat.")  # Excel's titles hold 32 characters
+                title = f"{'Timeliness' if measure == 'timeliness' else 'Re-referrals'}: {short}"
+                dv = _comparator_validation(col, title)
+                ws.add_data_validation(dv)
+                dv.add(cell)
+            r += 1
+
+
+#: The comparators' headings on the Settings sheet, and what the officer reads above them.
+COMPARATOR_HEADINGS = {
+    "timeliness": "Assessments completed within 45 working days (%)",
+    "rereferral": "Re-referrals within 12 months (% of referrals)",
+}
+COMPARATOR_NOTE = (
+    "Type them from DfE's 'Characteristics of children in need' (by local authority), published once a "
+    "year; statistical neighbours: the average of DfE's ten nearest authorities to yours. Nothing is "
+    "fetched. The spotlight shows those you fill in, labelled with their year; blank ones are left out."
+)
+
+
+def _comparator_validation(col: int, title: str) -> DataValidation:
+    """A rate from 0 to 100 (refused otherwise); for the source and year, a prompt only."""
+    if col == 2:
+        allowed = "Type the published rate, from 0 to 100 (or leave it blank: not shown)."
+        dv = DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
+        )
+        dv.showErrorMessage, dv.errorStyle, dv.errorTitle, dv.error = True, "stop", title[:32], allowed
+    else:
+        allowed = (
+            "Where it was published, e.g. DfE Characteristics of children in need 2024."
+            if col == 3
+            else "The year the figure is for, e.g. 2024 or 2023-24 (the chart labels the line with it)."
+        )
+        dv = DataValidation(allow_blank=True)
+    dv.showInputMessage, dv.promptTitle, dv.prompt = True, title[:32], allowed
+    return dv
 
 
 #: Number settings that Excel checks as they are typed: (kind, least, most), as settings._check
@@ -357,3 +436,41 @@ def _holidays_sheet(wb: Any) -> None:
         ws.cell(row=r, column=4).fill = styles.INPUT_FILL
         ws.cell(row=r, column=5).fill = styles.INPUT_FILL
     define_name(wb, CLOSURES_NAME, sheet, f"$D${r0}:$E${r0 + areas.CLOSURES_ROWS - 1}")
+
+
+def _projection_beside(wb: Any) -> None:
+    """The month-end projection beside the team table: a bold Total row, and a label over its teams."""
+    ws = wb["Team table"]
+    r0, _ = anchor(AREAS["xl_projection_teams"])
+    ws.cell(row=r0 - 1, column=10, value="Month-end projection by team").font = styles.BOLD_FONT
+    ws.conditional_formatting.add(
+        f"J{r0 + 1}:Q{r0 + 400}", FormulaRule(formula=[f'$J{r0 + 1}="Total"'], font=styles.font(bold=True))
+    )
+    ws["J2"].font = styles.SUBTITLE_FONT
+    ws.row_dimensions[r0].height = 30  # its header wraps ("If overdue ones too")
+
+
+def _open_sheet(wb: Any) -> None:
+    """Overdue in red and due this month in amber (status and days left); days left in bold when due
+    within Settings' "Due soon within" working days."""
+    ws = wb["Open assessments"]
+    r0, _ = anchor(AREAS["xl_open"])
+    ws.row_dimensions[r0].height = 30  # its header wraps ("Working days elapsed")
+    first, last = r0 + 1, r0 + 5000
+    for status, colour in (("overdue", "red"), ("due this month", "amber")):
+        fill = PatternFill(
+            start_color=styles.RAG_FILLS[colour], end_color=styles.RAG_FILLS[colour], fill_type="solid"
+        )
+        ws.conditional_formatting.add(
+            f"G{first}:H{last}",
+            FormulaRule(
+                formula=[f'$H{first}="{status}"'], fill=fill, font=styles.font(color=styles.RAG_TEXT[colour])
+            ),
+        )
+    ws.conditional_formatting.add(
+        f"G{first}:G{last}",
+        FormulaRule(
+            formula=[f"AND(ISNUMBER($G{first}),$G{first}>=0,$G{first}<=set_due_within)"],
+            font=styles.font(bold=True),
+        ),
+    )

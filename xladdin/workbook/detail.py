@@ -1,11 +1,12 @@
-"""The re-referral tables and the child-level lists behind the figures, as plain rows for the workbook.
+"""The re-referral tables, the month-end projection and the child-level lists, as plain rows for the workbook.
 
-The convention that causes mistakes: the two lists here (the month's completed
-assessments, the month's referrals) hold child IDs and worker names. Their
-areas are ``child_level`` in :data:`xladdin.workbook.areas.AREAS`: internal
-sheets only, never part of a leadership export. Each team's figure in the team
+The convention that causes mistakes: the three lists here (the month's completed
+assessments, the month's referrals, the open assessments) hold child IDs and
+worker names. Their areas are ``child_level`` in :data:`xladdin.workbook.areas.AREAS`:
+internal sheets only, never part of a leadership export. Each team's figure in the team
 table (and the re-referrals table) is a count over these rows, so an officer
-can check any figure by hand with a filter or ``COUNTIFS``.
+can check any figure by hand with a filter or ``COUNTIFS``; the projection's
+"overdue" and "due" are counts of the open list's rows marked so.
 
 This module returns ``(header, rows)`` pairs; :mod:`xladdin.workbook.areas`
 turns them into its tables (so this module does not import it).
@@ -13,12 +14,13 @@ turns them into its tables (so this module does not import it).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xladdin.core import measures
+from xladdin.core import measures, projection
 from xladdin.core.month import Month
 from xladdin.core.quality import QUALITY_COLUMNS
 from xladdin.core.quality.crosscheck import clock_fallback_rows
@@ -56,6 +58,31 @@ REFERRAL_HEADER = [
 COMPLETED_FORMATS = {3: "dd/mm/yyyy", 4: "dd/mm/yyyy", 5: "dd/mm/yyyy", 6: "dd/mm/yyyy", 7: "0", 9: "0"}
 REFERRAL_FORMATS = {2: "dd/mm/yyyy", 5: "dd/mm/yyyy", 6: "0", 7: "0", 8: "0", 9: "0"}
 REREFERRAL_HEADER = ["Team/Locality", "Referrals (denominator)", "Re-referrals", "% of referrals"]
+OPEN_HEADER = [
+    "Child ID",
+    "Team",
+    "Worker",
+    "Start",
+    "Deadline",
+    "Working days elapsed",
+    "Working days left",
+    "Status",
+]
+OPEN_FORMATS = {3: "dd/mm/yyyy", 4: "dd/mm/yyyy", 5: "0", 6: "0"}
+#: The small projection table beside the team table: what so far, what is left, where it lands.
+PROJECTION_HEADER = ["Month-end projection (corrected counting)", "Assessments", "% in time"]
+PROJECTION_TEAM_HEADER = [
+    "Team/Locality",
+    "Completed so far",
+    "In time so far",
+    "Overdue",
+    "Due by month end",
+    "% so far",
+    "If due ones on time",
+    "If overdue ones too",
+]
+PROJECTION_FORMATS = {1: "0", 2: "0.0%"}
+PROJECTION_TEAM_FORMATS = {1: "0", 2: "0", 3: "0", 4: "0", 5: "0.0%", 6: "0.0%", 7: "0.0%"}
 
 
 def _cell(value: Any) -> Any:
@@ -131,3 +158,82 @@ def clock_quality_rows(assessments: Any, referrals: Any, settings: Settings) -> 
     for row in rows:
         row[3] = None if row[3] is None else str(row[3])  # the value as the file showed it
     return rows
+
+
+def open_rows(assessments: Any, referrals: Any, settings: Settings, calendar: Any) -> Rows:
+    """Every open assessment at the extract date, by team then deadline: overdue, due this month, later."""
+    opened = projection.open_assessments(
+        assessments.frame,
+        assessments.extract_date,
+        clock=settings.clock,
+        referrals=None if referrals is None else referrals.frame,
+        days=settings.days,
+        calendar=calendar,
+    )
+    return _rows(opened)
+
+
+def open_header(settings: Settings) -> list[str]:
+    """The open list's header: its start column is the clock start (the referral date, if so set)."""
+    return [
+        *OPEN_HEADER[:3],
+        "Clock starts (referral)" if settings.clock == "referral" else "Start",
+        *OPEN_HEADER[4:],
+    ]
+
+
+def projection_tables(
+    assessments: Any, referrals: Any, settings: Settings, month: Month, calendar: Any
+) -> dict[str, tuple[list[str], Rows]]:
+    """The month-end projection beside the team table: its title, the month's total, and by team.
+
+    Only while the extract date is inside the month: for a month already over (or not yet
+    begun) the tables are empty and the title says why.
+    """
+    when = assessments.extract_date
+    when = when.date() if isinstance(when, dt.datetime) else when
+    if not projection.projection_applies(month, when):
+        state = (
+            f"after {month.name} ended, so its figure is final"
+            if when > month.last_day
+            else (f"before {month.name} began")
+        )
+        title = f"No month-end projection: the extract is dated {when:%d/%m/%Y}, {state}."
+        return {
+            "xl_projection_title": ([title], []),
+            "xl_projection": (PROJECTION_HEADER, []),
+            "xl_projection_teams": (PROJECTION_TEAM_HEADER, []),
+        }
+    table = projection.month_end_projection(
+        assessments.frame,
+        month,
+        when,
+        clock=settings.clock,
+        referrals=None if referrals is None else referrals.frame,
+        days=settings.days,
+        calendar=calendar,
+    )
+    title = (
+        f"Where {month.name} will land: the month-end projection at the extract date, {when:%a %d/%m/%Y}. "
+        "Overdue and due ones are listed on the Open assessments sheet."
+    )
+    rows = _rows(table)
+    for row in rows:  # percentages as fractions, as Excel shows them
+        row[5:] = [None if v is None else v / 100.0 for v in row[5:]]
+    return {
+        "xl_projection_title": ([title], []),
+        "xl_projection": (PROJECTION_HEADER, _projection_total(rows[-1], when, month)),
+        "xl_projection_teams": (PROJECTION_TEAM_HEADER, rows),
+    }
+
+
+def _projection_total(total: list[Any], when: dt.date, month: Month) -> Rows:
+    _team, n, k, overdue, due, pct, if_due, if_overdue = total
+    return [
+        [f"Completed so far (to {when:%d/%m/%Y})", n, pct],
+        ["of them in time", k, None],
+        ["Overdue: late whenever completed", overdue, None],
+        [f"Due by {month.last_day:%d/%m/%Y}, still in time", due, None],
+        ["If every due one is completed by its deadline", n + due, if_due],
+        ["... and every overdue one this month too", n + due + overdue, if_overdue],
+    ]

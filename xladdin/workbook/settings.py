@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,9 @@ SETTING_ROWS: tuple[Setting, ...] = (
         ("start", "referral"),
     ),
     Setting("days", "Working days allowed", "45 in Working Together."),
-    Setting("due_within", "Due soon within (working days)", "Open assessments listed as due soon."),
+    Setting(
+        "due_within", "Due soon within (working days)", "Open assessments: days left in bold when this few."
+    ),
     Setting(
         "region", "Bank holidays", "ENG (England and Wales), WLS, SCT or NIR.", ("ENG", "WLS", "SCT", "NIR")
     ),
@@ -118,6 +121,29 @@ LIMITS: dict[str, tuple[float, float, bool, str]] = {
 #: The longest text a text setting may hold (a path, or the marking printed on every page).
 MAX_TEXT = 1000
 
+#: Published comparators the officer types in (nothing is fetched): for each measure, England,
+#: the statistical-neighbour average and the region, each with its year and source. A block of
+#: their own on the Settings sheet (``create.py``), after every other setting.
+COMPARATOR_MEASURES = {"timeliness": "Assessment timeliness", "rereferral": "Re-referral rate"}
+COMPARATOR_WHO = {"england": "England", "neighbours": "Statistical neighbours", "region": "Region"}
+
+
+def _comparator_rows() -> tuple[Setting, ...]:
+    rows = []
+    for measure, measure_label in COMPARATOR_MEASURES.items():
+        for who, who_label in COMPARATOR_WHO.items():
+            key, label = f"{measure}_{who}", f"{measure_label}: {who_label}"
+            rows += [
+                Setting(key, f"{label} (%)", "A rate from 0 to 100, as published. Blank: not shown."),
+                Setting(key + "_year", f"{label}, year", "The year it is for, e.g. 2024 or 2023-24."),
+                Setting(key + "_source", f"{label}, source", "Where it was published."),
+            ]
+    return tuple(rows)
+
+
+COMPARATOR_ROWS = _comparator_rows()
+SETTING_ROWS += COMPARATOR_ROWS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -147,6 +173,25 @@ class Settings:
     #: Where each value was read (``"Settings!B5"``), for messages; not a setting.
     cells: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     extract_date: dt.date | None = None
+    # Comparators (COMPARATOR_ROWS): a rate 0-100 or None, its year and source.
+    timeliness_england: float | None = None
+    timeliness_england_year: str = ""
+    timeliness_england_source: str = ""
+    timeliness_neighbours: float | None = None
+    timeliness_neighbours_year: str = ""
+    timeliness_neighbours_source: str = ""
+    timeliness_region: float | None = None
+    timeliness_region_year: str = ""
+    timeliness_region_source: str = ""
+    rereferral_england: float | None = None
+    rereferral_england_year: str = ""
+    rereferral_england_source: str = ""
+    rereferral_neighbours: float | None = None
+    rereferral_neighbours_year: str = ""
+    rereferral_neighbours_source: str = ""
+    rereferral_region: float | None = None
+    rereferral_region_year: str = ""
+    rereferral_region_source: str = ""
 
     @property
     def suppress(self) -> bool:
@@ -184,7 +229,7 @@ class Settings:
                     f"{source}: unknown setting {key!r}; known settings are {', '.join(sorted(known))}."
                 )
             clean[key] = _check(key, value, _where(key, source, cells))
-        result = replace(self, **clean, cells=cells)
+        result = _years_given(replace(self, **clean, cells=cells), cells)
         if result.due_within > result.days:
             raise WorkbookError(
                 f"{_where('due_within', source, cells)} is {result.due_within}, more than the "
@@ -209,6 +254,8 @@ def _where(key: str, source: str, cells: dict[str, str]) -> str:
 def _check(key: str, value: Any, where: str) -> Any:
     """The value of one setting in its proper type, or a WorkbookError naming the cell."""
     default = getattr(Settings(), key)
+    if key in COMPARATOR_KEYS:
+        return _check_comparator(key, value, where)
     if value is None or (isinstance(value, str) and not value.strip()):
         return "" if isinstance(default, str) else default
     if key == "month":
@@ -320,3 +367,103 @@ def named_cell(wb: Any, name: str, *, label: str = "") -> Any:
             "setting's value cell on the Settings sheet, then try again."
         )
     return None
+
+
+# --- comparators -------------------------------------------------------------------------------
+
+COMPARATOR_KEYS = frozenset(row.key for row in COMPARATOR_ROWS)
+#: "2024", "2023-24", "2023/24", "2023 to 2024", "2023-2024": a year, or a year and the next.
+_YEAR = re.compile(r"^(\d{4})(?:\s*(?:-|/|\u2013|to)\s*(\d{2}|\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A published figure to compare with: England, the statistical-neighbour average or the region."""
+
+    measure: str  # "timeliness" or "rereferral"
+    who: str  # "england", "neighbours" or "region"
+    value: float  # 0-100
+    year: str
+    source: str
+
+    @property
+    def name(self) -> str:
+        return COMPARATOR_WHO[self.who]
+
+    @property
+    def label(self) -> str:
+        """What a chart line or a column is called: "Statistical neighbours 2023-24"."""
+        return f"{self.name} {self.year}".strip()
+
+    @property
+    def fraction(self) -> float:
+        """The rate as a cell holds a percentage (0.806 for 80.6%)."""
+        return round(self.value / 100, 9)
+
+
+def comparators(settings: Settings, measure: str) -> list[Comparator]:
+    """The comparators set for ``measure`` ("timeliness" or "rereferral"), in Settings order (blank ones left out)."""
+    out = []
+    for who in COMPARATOR_WHO:
+        key = f"{measure}_{who}"
+        value = getattr(settings, key)
+        if value is not None:
+            year, source = getattr(settings, key + "_year"), getattr(settings, key + "_source")
+            out.append(Comparator(measure, who, float(value), year, source))
+    return out
+
+
+def statistical_neighbours(settings: Settings, measure: str) -> Comparator | None:
+    """The statistical-neighbour average for ``measure``, when set (the summary sentence mentions it)."""
+    return next((c for c in comparators(settings, measure) if c.who == "neighbours"), None)
+
+
+def _check_comparator(key: str, value: Any, where: str) -> Any:
+    """A comparator's rate (0-100, None when blank), year (text) or source (text)."""
+    blank = value is None or (isinstance(value, str) and not value.strip())
+    if key.endswith("_source"):
+        return "" if blank else str(value).strip()
+    if key.endswith("_year"):
+        return "" if blank else _year(value, where)
+    if blank:
+        return None
+    try:
+        number = float(str(value).strip().rstrip("%")) if not isinstance(value, (int, float)) else value
+    except ValueError:
+        number = None
+    if isinstance(value, bool) or number is None or number != number:
+        raise WorkbookError(f"{where} is {value!r}, not a number: type the published rate, e.g. 82.1.")
+    if isinstance(value, float) and 0 < value <= 1:
+        number = round(value * 100, 9)  # typed as 82.1% in Excel, stored as 0.821
+    if not 0 <= number <= 100:
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value  # Excel's 181.0
+        raise WorkbookError(f"{where} is {shown!r}: a rate is from 0 to 100 (a percentage such as 82.1).")
+    return float(number)
+
+
+def _year(value: Any, where: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        value = str(int(value))  # Excel keeps a typed 2024 as a number
+    found = _YEAR.match(value.strip()) if isinstance(value, str) else None
+    if found and 1990 <= int(found.group(1)) <= 2100:
+        first, second = int(found.group(1)), found.group(2)
+        # "2023-24" and "2023-2024" name a year and the next: "2023-25" is a typing slip.
+        if second is None or int(second) == (first + 1) % 10 ** len(second):
+            return value.strip()
+    raise WorkbookError(
+        f"{where} is {value!r}, not a year: type the year the figure is for, e.g. 2024 or 2023-24."
+    )
+
+
+def _years_given(settings: Settings, cells: dict[str, str]) -> Settings:
+    """A comparator with a rate must say which year it is for (its chart line is labelled with it)."""
+    for row in COMPARATOR_ROWS:
+        if row.key.endswith(("_year", "_source")) or getattr(settings, row.key) is None:
+            continue
+        if not getattr(settings, row.key + "_year"):
+            year = row.key + "_year"
+            raise WorkbookError(
+                f"{_where(year, 'setting', cells)} is blank, but {_label(row.key)!r} is set: type the year "
+                "the figure is for (e.g. 2023-24), or clear the rate."
+            )
+    return settings
