@@ -387,3 +387,23 @@ def test_check_setup_names_what_to_fix(book: Any) -> None:
     assert "loaded into the sheet from A1 with its header row" in alert["prompt"]
     assert "--mapping" not in alert["prompt"]  # the command line's way, which Lite has not
     assert alert["prompt"].endswith("2 to fix (lines marked FIX).")
+
+
+def test_the_newer_profile_has_what_the_installed_xlwings_remote_engine_has() -> None:
+    """The stand-in's ``version=NEW`` offers fonts, widths, heights, merges, wrapping, alignment, the used
+    range and the print area: xlwings 0.37's remote engine (Lite's) implements each. Its source is read,
+    not imported (``xlwings.pro`` wants a licence key to import)."""
+    import ast
+
+    source = Path(xlwings.__file__).with_name("pro") / "_xlremote.py"
+    classes = {
+        node.name: {f.name for f in node.body if isinstance(f, ast.FunctionDef)}
+        for node in ast.parse(source.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef)
+    }
+    assert {"font", "column_width", "row_height", "merge", "wrap_text", "horizontal_alignment"} <= classes[
+        "Range"
+    ]
+    assert {"used_range", "page_setup"} <= classes["Sheet"]
+    assert {"print_area"} <= classes["PageSetup"]
+    assert {"bold", "italic", "size", "name", "color"} <= classes["Font"]

@@ -124,21 +124,29 @@ def copy_sheet(ws: Any, sheet: Any) -> Copied:
             rng.number_format = number_format
         tried("fonts", _font, rng, font)
         if wrap:
-            tried("wrapped text", setattr, rng, "wrap_text", True)
+            tried("wrapped text", _set, rng, "wrap_text", True)
         if horizontal:
-            tried("alignment", setattr, rng, "horizontal_alignment", horizontal)
+            tried("alignment", _set, rng, "horizontal_alignment", horizontal)
     for merged in ws.merged_cells.ranges:
         tried("merged cells", _merge, sheet.range(str(merged)))
     for letter, dim in sorted(ws.column_dimensions.items()):
         if dim.width:
             points = int(dim.width * PX_PER_CHAR + 5) * PT_PER_PX
-            tried("column widths", setattr, sheet.range(f"{letter}1"), "column_width", points)
+            tried("column widths", _set, sheet.range(f"{letter}1"), "column_width", points)
     for r, dim in sorted(ws.row_dimensions.items()):
         if dim.height:
-            tried("row heights", setattr, sheet.range(f"A{r}"), "row_height", dim.height)
+            tried("row heights", _set, sheet.range(f"A{r}"), "row_height", dim.height)
     if ws.print_area:
         tried("print area", _print_area, sheet, ws.print_area.split("!")[-1].replace("$", ""))
     return copied
+
+
+def _set(target: Any, attribute: str, value: Any) -> None:
+    """``setattr``, refused when the xlwings in use has no such property: setting it would only add
+    an attribute to the Python object (xlwings 0.33 has no ``horizontal_alignment``)."""
+    if not isinstance(getattr(type(target), attribute, None), property):
+        raise NotImplementedError(f"{type(target).__name__}.{attribute}")
+    setattr(target, attribute, value)
 
 
 def _merge(rng: Any) -> None:
@@ -146,7 +154,7 @@ def _merge(rng: Any) -> None:
 
 
 def _print_area(sheet: Any, area: str) -> None:
-    sheet.page_setup.print_area = area
+    _set(sheet.page_setup, "print_area", area)
 
 
 def _value(cell: Any) -> Any:
