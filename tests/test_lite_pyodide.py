@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,58 @@ def test_the_lite_standin_lacks_what_the_pinned_xlwings_lacks(lock: dict, tmp_pa
     # Lite reads no number format: its getter only raises.
     getter = remote["Range"]["number_format"][0]
     assert re.fullmatch(r"raise NotImplementedError\(.*\)", ast.unparse(getter.body[-1]), re.S)
+
+
+#: The packages Pyodide builds that xladdin uses: the Lite tests run again with the lock's versions.
+BUILT_FOR_PYODIDE = ("pandas", "numpy", "python-calamine", "pyyaml", "pillow", "python-dateutil", "pytz")
+LITE_TESTS = (
+    "test_block_reader.py",
+    "test_lite_functions.py",
+    "test_lite_scripts.py",
+    "test_lite_workbook.py",
+)
+
+
+def test_the_lite_route_passes_with_pyodides_pandas_and_numpy(lock: dict, wheel: Path) -> None:
+    """Pyodide carries older pandas and numpy than this environment (pandas 2 where the tests ran on 3):
+    the Lite tests run once more, here in CPython, in a virtual environment (cached) holding the lock's
+    versions of every package Pyodide builds, the pinned pure ones, and the xladdin wheel."""
+    packages = {canonicalize_name(k): v["version"] for k, v in lock["packages"].items()}
+    pins = [f"{name}=={packages[name]}" for name in BUILT_FOR_PYODIDE]
+    venv = (
+        CACHE
+        / f"venv-py{sys.version_info[0]}{sys.version_info[1]}-{'-'.join(p.split('==')[1] for p in pins[:2])}"
+    )
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", *pins, "openpyxl", "holidays", "et-xmlfile"]
+            + [f"xlwings=={version('xlwings')}", "pytest", "hypothesis", "packaging"],
+            check=True,
+            capture_output=True,
+            timeout=900,
+            env=PYPI_ONLY,
+        )
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=PYPI_ONLY,
+    )
+    shown = subprocess.run(
+        [str(python), "-c", "import numpy, pandas; print(pandas.__version__, numpy.__version__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert shown == [packages["pandas"], packages["numpy"]]
+    done = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *(f"tests/{t}" for t in LITE_TESTS)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
