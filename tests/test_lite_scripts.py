@@ -407,3 +407,16 @@ def test_the_newer_profile_has_what_the_installed_xlwings_remote_engine_has() ->
     assert {"used_range", "page_setup"} <= classes["Sheet"]
     assert {"print_area"} <= classes["PageSetup"]
     assert {"bold", "italic", "size", "name", "color"} <= classes["Font"]
+
+
+def test_check_setup_on_a_new_lite_workbook_asks_for_the_three_extracts(tmp_path: Path) -> None:
+    """docs/excel-acceptance.md, step L4: before the extracts are loaded."""
+    book = lite.LiteBook(parts.build_lite_workbook(tmp_path / "performance-lite.xlsx"))
+    try:
+        lite.run_script(book, scripts.check_setup)
+        (alert,) = book.app.alerts
+        fixes = [line for line in alert["prompt"].splitlines() if line.startswith("FIX")]
+        assert len(fixes) == 3 and all("the sheet is empty. Load the" in line for line in fixes)
+        assert alert["prompt"].endswith("3 to fix (lines marked FIX).")
+    finally:
+        book.close()

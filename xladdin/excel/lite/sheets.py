@@ -75,8 +75,8 @@ def extent(sheet: Any) -> tuple[int, int]:
         # script are the used range anchored at A1 (xlwings' remote engine).
         values = sheet.api["values"]
         rows, columns = len(values), max((len(r) for r in values), default=0)
-    if rows == 1 and columns == 1 and sheet.range("A1").value in (None, ""):
-        return 0, 0
+    if rows == 0 or columns == 0 or (rows == 1 and columns == 1 and sheet.range("A1").value in (None, "")):
+        return 0, 0  # an empty sheet: Excel reports A1 as its used range, the remote engine [[]]
     return rows, columns
 
 
