@@ -420,3 +420,12 @@ def test_check_setup_on_a_new_lite_workbook_asks_for_the_three_extracts(tmp_path
         assert alert["prompt"].endswith("3 to fix (lines marked FIX).")
     finally:
         book.close()
+
+
+def test_refresh_reads_the_sheets_and_never_a_path_typed_on_settings(book: Any) -> None:
+    sheet, ref = next(iter(book.wb.defined_names["set_referrals_sheet"].destinations))
+    book.wb[sheet][ref.replace("$", "")].value = None  # no referrals sheet named...
+    sheet, ref = next(iter(book.wb.defined_names["set_referrals"].destinations))
+    book.wb[sheet][ref.replace("$", "")].value = "C:\\extracts\\list3.csv"  # ...but a path typed
+    assert refreshed(book) is not None and book.app.alerts == []
+    assert read_area(book.wb, "xl_rereferrals")[1:] == []  # no referrals read

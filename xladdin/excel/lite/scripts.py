@@ -22,6 +22,7 @@ import importlib.metadata
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def refresh(book: Any, *, refreshed_at: dt.datetime | None = None) -> dict[str, 
         live.check_sheets(book, book.name)
         blocks = sheets.extract_blocks(book, settings)
         tables, month, _ = prepare_tables(
-            settings,
+            replace(settings, assessments="", referrals="", audit=""),  # paths: Lite cannot open files
             live.read_closures(book),
             Path("."),
             progress=_say,

@@ -6,7 +6,7 @@ Commentary, read from the open workbook through their names (:func:`mirror`). Th
 then copied into the workbook's Spotlight sheet through Lite's API (:func:`copy_sheet`):
 
 * always: the values, fills and number formats (every xlwings Lite has them);
-* where Lite's xlwings has them (0.35 and later; not the 0.33 that Lite pins today), fonts,
+* where Lite's xlwings has them (0.37 has all; the 0.33 that Lite pins today has none), fonts,
   column widths, row heights, merged cells, wrapped text, alignment and the print area;
   each is tried once and left out for the rest of the run if it raises
   ``NotImplementedError``, and the closing message names what was left out;
@@ -34,6 +34,8 @@ from xladdin.workbook.settings import SETTING_ROWS
 SHEET = "Spotlight"
 #: Excel: a column of width w (characters of Calibri 11) is trunc(7w + 5) pixels; a pixel is 0.75 pt.
 PX_PER_CHAR, PT_PER_PX = 7, 0.75
+#: The font of a new sheet's cells (openpyxl's and Excel's Normal style).
+DEFAULT_FONT = ("Calibri", 11.0)
 #: What Lite's API may lack, by the name the closing message uses.
 FEATURES = (
     "fonts",
@@ -65,7 +67,9 @@ def mirror(book: Any) -> Workbook:
             for j, value in enumerate(row):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
-                ws.cell(row=rng.row + i, column=rng.column + j, value=value)
+                cell = ws.cell(row=rng.row + i, column=rng.column + j, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, even "=HYPERLINK(...)" from an extract: never a formula
         rows, cols = rng.shape
         last = f"${get_column_letter(rng.column + cols - 1)}${rng.row + rows - 1}"
         define_name(wb, name, sheet, f"${get_column_letter(rng.column)}${rng.row}:{last}")
@@ -218,13 +222,18 @@ def _runs(ws: Any) -> dict[tuple[str, str], Style]:
 
 
 def _font(rng: Any, font: tuple[Any, ...]) -> None:
+    """Set what differs from a new sheet's font (Calibri 11, black, upright): each change is a call."""
     name, size, bold, italic, colour = font
+    changes = {
+        "name": name if name and name != DEFAULT_FONT[0] else None,
+        "size": size if size and size != DEFAULT_FONT[1] else None,
+        "bold": True if bold else None,
+        "italic": True if italic else None,
+        "color": colour if colour and colour != "#000000" else None,
+    }
+    if not any(v is not None for v in changes.values()):
+        return
     target = rng.font
-    if name:
-        target.name = name
-    if size:
-        target.size = size
-    target.bold = bold
-    target.italic = italic
-    if colour:
-        target.color = colour
+    for attribute, value in changes.items():
+        if value is not None:
+            setattr(target, attribute, value)
