@@ -203,6 +203,7 @@ def test_demo_builds_every_output(tmp_path):
     for name in (
         "performance.xlsx",
         "performance.xlsm",
+        "performance-lite.xlsx",
         "spotlight-leadership.xlsx",
         "spotlight-leadership.pdf",
     ):
@@ -213,6 +214,15 @@ def test_demo_builds_every_output(tmp_path):
 
     with zipfile.ZipFile(out / "performance.xlsm") as z:
         assert {"xl/vbaProject.bin", "customUI/customUI14.xml"} <= set(z.namelist())
+    # The workbook for xlwings Lite carries its code, and the demo's Settings and commentary.
+    from xladdin.excel.lite.parts import main_source, read_properties
+
+    assert read_properties(out / "performance-lite.xlsx")["main.py"] == main_source()
+    lite = openpyxl_load(out / "performance-lite.xlsx")
+    for name, start in (("set_month", "2024-09"), ("com_assessment", "September first showed 67%")):
+        sheet, ref = next(iter(lite.defined_names[name].destinations))
+        assert str(lite[sheet][ref.replace("$", "")].value).startswith(start), name
+    assert {"Assessments extract", "Referrals extract", "Audit tracker"} <= set(lite.sheetnames)
     # The refreshed demo workbook answers the same as the CLI: read it back.
     import openpyxl
 
@@ -220,6 +230,12 @@ def test_demo_builds_every_output(tmp_path):
     ws = wb["Team table"]
     cells = [c.value for row in ws.iter_rows() for c in row]
     assert "Total" in cells and 150 in cells and 114 in cells
+
+
+def openpyxl_load(path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path)
 
 
 def test_export_suppression_flag_overrides_settings(tmp_path):

@@ -61,3 +61,31 @@ def test_readme_points_at_the_acceptance_script_and_the_it_checklist():
                 "Trust access to the VBA project object model", "%TEMP%\\xladdin-errors.log",
                 "Open assessments", "DPIA"):  # fmt: skip
         assert ask in CHECKLIST, ask
+
+
+def _lite_steps() -> list[tuple[int, str]]:
+    lite = ACCEPTANCE.split("## xlwings Lite (no Python on the PC)")[1].split("## What to send back")[0]
+    found = re.findall(r"^\*\*L(\d+)\. (.*?)(?=^\*\*L\d+\. |\Z)", lite, re.S | re.M)
+    return [(int(n), text) for n, text in found]
+
+
+def test_the_lite_steps_each_say_what_to_see_and_have_a_tick():
+    steps = _lite_steps()
+    assert [n for n, _ in steps] == list(range(1, len(steps) + 1)) and len(steps) >= 8
+    for n, text in steps:
+        assert "- [ ]" in text and "You should see" in text, n
+    text = " ".join(t for _, t in steps)
+    for topic in ("Add-ins", "performance-lite.xlsx", "requirements.txt", "From Text/CSV", "check_setup",
+                  "=WORKDAYS45(A1, B1)", "`refresh`", "114 of 150", "build_spotlight", "required column"):  # fmt: skip
+        assert topic in text, topic
+
+
+def test_readme_says_how_to_use_it_without_python_and_what_was_verified():
+    lite = README.split("## Use it without Python (xlwings Lite)")[1].split("\n## ")[0]
+    for topic in ("Install the add-in", "Open `performance-lite.xlsx`", "Load the extracts", "Run Refresh",
+                  "--wheel-url", "GitHub release", "Left to the desktop route", "Privacy", "Plausible",
+                  "### What has been verified for xlwings Lite", "### What has NOT been seen working in xlwings Lite",
+                  "docs/excel-acceptance.md"):  # fmt: skip
+        assert topic in lite, topic
+    # The Lite section of the acceptance script is where the README says.
+    assert '"xlwings Lite"' in lite.split("### What has NOT been seen working in xlwings Lite")[1]

@@ -87,3 +87,19 @@ def test_the_data_quality_sheet_shows_the_months_rows_first(tmp_path) -> None:
     others = int(note.split("; ")[1].split()[0])
     assert len(quality) == 5 + others  # every row is still listed
     assert {f for f, *_ in quality[5:]} >= {"list4_assessments.csv", "list3_referrals.csv"}
+
+
+def test_a_list_read_from_a_named_sheet_is_placed_in_its_months_too(tmp_path) -> None:
+    """The quality list names a sheet of a workbook ("list4.xlsx (sheet 'List 4')"); its rows are
+    still matched to their dates (they were all taken for undated when matched by file name)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 4"
+    for row in csv.reader(io.StringIO(demo_paths()["assessments"].read_text(encoding="utf-8"))):
+        ws.append(row)
+    wb.create_sheet("Notes")["A1"] = "Exported for the monthly return"
+    wb.save(tmp_path / "list4.xlsx")
+    done = run("quality", str(tmp_path / "list4.xlsx"), "--month", "2024-09")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("5 rows affect September 2024 (listed first, 1 of them")
+    assert "list4.xlsx (sheet 'List 4')" in done.stdout

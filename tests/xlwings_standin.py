@@ -85,7 +85,10 @@ def _as_typed(text: str) -> tuple[Any, bool]:
         if m:
             a, b, c = m.groups()
             year, month, day = (int(a), int(b), int(c or 1)) if len(a) == 4 else (int(c), int(b), int(a))
-            return dt.datetime(year, month, day), False
+            try:
+                return dt.datetime(year, month, day), False
+            except ValueError:  # 31/04/2024: no such day, so Excel keeps the text
+                return text, False
     return text, False
 
 

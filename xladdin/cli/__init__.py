@@ -169,6 +169,17 @@ def _workbook_commands(sub: Any) -> None:
     )
     p.add_argument("path", metavar="PATH")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument(
+        "--lite",
+        action="store_true",
+        help="for xlwings Lite (no Python on the PC): an .xlsx that carries its code, and a sheet per extract",
+    )
+    p.add_argument(
+        "--wheel-url",
+        metavar="URL",
+        default="",
+        help="with --lite: the https address of the xladdin wheel Lite installs (default: xladdin from PyPI)",
+    )
     p.set_defaults(func="books:cmd_new_workbook")
 
     p = sub.add_parser("refresh", help="refresh a performance workbook from its extracts")

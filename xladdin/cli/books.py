@@ -42,6 +42,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         written["workbook with ribbon"] = build_workbook(
             out / "performance.xlsm", base_xlsx=written["workbook"]
         )
+        # The same workbook for xlwings Lite (no Python on the PC): load the extracts into its sheets.
+        written["workbook for xlwings Lite"] = demo_outputs.build_lite_demo(out)
     sys.stdout.write(f"Demo outputs in {out.resolve()}:\n")
     for name, path in written.items():
         sys.stdout.write(f"  {name}: {path}\n")
@@ -60,6 +62,17 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
         raise XladdinError(f"{out.name}: a workbook's name ends in .xlsx (or .xlsm, with the ribbon).")
     if out.exists() and not args.force:
         raise XladdinError(f"{out} already exists: choose another name, or add --force to replace it.")
+    if args.wheel_url and not args.lite:
+        raise XladdinError("--wheel-url is for an xlwings Lite workbook: add --lite.")
+    if args.lite:
+        from xladdin.excel.lite.parts import build_lite_workbook, requirements
+
+        build_lite_workbook(out, wheel_url=args.wheel_url)
+        sys.stdout.write(
+            f"New performance workbook for xlwings Lite: {out}\nIts requirements.txt:\n"
+            + "".join(f"  {line}\n" for line in requirements(args.wheel_url).splitlines())
+        )
+        return 0
     if out.suffix.lower() == ".xlsm":
         from xladdin.excel.xlsm import build_workbook
 

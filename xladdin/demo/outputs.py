@@ -73,6 +73,24 @@ for _measure, _rates in DEMO_RATES.items():
         DEMO_COMPARATORS.update({_key: _rate, _key + "_year": "2023-24", _key + "_source": EXAMPLE})
 
 
+def build_lite_demo(out_dir: Path | str, *, month: str = "2024-09") -> Path:
+    """``performance-lite.xlsx``: the workbook for xlwings Lite, with the demo's Settings and commentary.
+
+    Its extract sheets are empty on purpose: loading the demo CSVs into them (Data > From
+    Text/CSV) is the officer's first step in Lite, and docs/excel-acceptance.md tries it.
+    """
+    from xladdin.excel.lite.parts import add_lite_parts, build_lite_workbook
+
+    path = Path(out_dir) / "performance-lite.xlsx"
+    build_lite_workbook(path, {"month": month, **DEMO_COMPARATORS})
+    wb = openpyxl.load_workbook(path)
+    for name, text in DEMO_COMMENTARY.items():
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        wb[sheet][ref.replace("$", "")].value = text
+    save_atomically(wb, path, backup=False)  # openpyxl drops the Lite parts: they are put back below
+    return add_lite_parts(path)
+
+
 def build_demo_outputs(
     out_dir: Path | str,
     extracts: dict[str, Path],

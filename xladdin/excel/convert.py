@@ -12,6 +12,11 @@ What xlwings hands a UDF (measured with xlwings 0.37): a date-formatted cell as
 as ``float``, text as ``str``, an empty cell as ``None``; a range as a list
 of lists when the argument is declared with ``ndim=2``.
 
+xlwings Lite runs in Pyodide, which (from version 0.28) passes JavaScript's ``null``
+as ``pyodide.ffi.JsNull`` rather than ``None``; xlwings turns it back into ``None``
+only from its 0.3x releases on, so an empty cell may still arrive as ``JsNull``. It
+is blank here (:func:`is_js_null`), as ``None`` is.
+
 Nothing here imports xlwings, so it runs (and is tested) anywhere.
 """
 
@@ -136,7 +141,15 @@ def to_dates(values: Any, *, date1904: bool = False) -> tuple[np.ndarray, np.nda
     return dates.reshape(cells.shape), status.reshape(cells.shape)
 
 
+def is_js_null(value: Any) -> bool:
+    """True for Pyodide's ``JsNull`` (JavaScript's null: an empty cell or a left-out argument in
+    xlwings Lite). Matched by its type's name, as ``pyodide`` exists only inside Pyodide."""
+    return type(value).__name__ == "JsNull"
+
+
 def _one(value: Any, date1904: bool) -> tuple[np.datetime64, int]:
+    if is_js_null(value):
+        return _NAT, BLANK
     if isinstance(value, (bool, np.bool_)):
         return _NAT, BAD
     if isinstance(value, np.datetime64):

@@ -90,7 +90,7 @@ class _Saved:
     touched: bool = False  # set once a change went through (each Excel call is all or nothing)
 
 
-def _data_columns(book: Any, p: Placement) -> list[tuple[Any, str]]:
+def data_columns(book: Any, p: Placement) -> list[tuple[Any, str]]:
     """(range of the data rows of column j, format) for each formatted column of a placement."""
     if len(p.values) < 2:
         return []
@@ -120,7 +120,7 @@ def _format_ranges(book: Any, p: Placement, old: Any) -> list[Any]:
     """The data-row ranges whose number formats writing ``p`` changes, each cut where the old block
     ends: a grown area's new rows have another format than its old ones, and Excel reports no
     format for a range of mixed formats, so each part is kept (and put back) on its own."""
-    ranges = [rng for rng, _ in _data_columns(book, p)]
+    ranges = [rng for rng, _ in data_columns(book, p)]
     if old is None:
         return ranges
     last = old.refers_to_range.row + old.refers_to_range.shape[0] - 1
@@ -145,7 +145,7 @@ def _write(book: Any, p: Placement, saved: _Saved) -> None:
         saved.touched = True
     book.sheets[p.sheet].range(p.anchor).value = [[excel_value(v) for v in row] for row in p.values]
     saved.touched = True
-    for rng, number_format in _data_columns(book, p):
+    for rng, number_format in data_columns(book, p):
         rng.number_format = number_format
     book.names.add(p.name, f"='{p.sheet.replace(chr(39), chr(39) * 2)}'!{p.ref}")
 

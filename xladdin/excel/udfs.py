@@ -34,6 +34,11 @@ On Windows, the wrappers are embedded in ``performance.xlsm`` when it is built
 and the xlwings add-in runs these functions (``UDF Modules`` in the
 ``xlwings.conf`` sheet). On other systems the decorators do nothing and these
 are plain Python functions.
+
+xlwings Lite declares the same three functions in the workbook's ``main.py``
+(``xladdin/excel/lite/main.py``) with its own decorators; they call
+:func:`workdays45`, :func:`workdays_between` and :func:`workdays_due`, the one
+implementation behind both routes (same answers, same error texts).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ import xlwings as xw
 
 from xladdin.core.calendar import WorkingCalendar, get_calendar
 from xladdin.core.workdays import timeliness
-from xladdin.excel.convert import BAD, BLANK, OK, as_2d, to_dates
+from xladdin.excel.convert import BAD, BLANK, OK, as_2d, is_js_null, to_dates
 
 _CATEGORY = "xladdin working days"
 _MAX_DAYS = 1000
@@ -73,7 +78,7 @@ def WORKDAYS45(start_date, end_date, closures=None, date1904=False):
     The start day is day 0, so completion ON the 45th working day is in time.
     Weekends and England & Wales bank holidays never count.
     """
-    return _pairs(start_date, end_date, closures, bool(date1904), result="in_time")
+    return workdays45(start_date, end_date, closures, date1904)
 
 
 @xw.func(category=_CATEGORY)
@@ -87,7 +92,7 @@ def WORKDAYSBETWEEN(start_date, end_date, closures=None, date1904=False):
     Equals NETWORKDAYS(start+1, end, holidays). Weekends and England & Wales
     bank holidays never count.
     """
-    return _pairs(start_date, end_date, closures, bool(date1904), result="elapsed")
+    return workdays_between(start_date, end_date, closures, date1904)
 
 
 @xw.func(category=_CATEGORY)
@@ -101,9 +106,28 @@ def WORKDAYSDUE(start_date, days=45, closures=None, date1904=False):
     Completion on this day is in time. Weekends and England & Wales bank
     holidays never count.
     """
-    s, s_status = to_dates(start_date, date1904=bool(date1904))
-    n = _whole_days(days)
-    cal = _calendar(closures, bool(date1904))
+    return workdays_due(start_date, days, closures, date1904)
+
+
+# --- the one implementation, shared with xlwings Lite's main.py --------------------------
+
+
+def workdays45(start_date: Any, end_date: Any, closures: Any = None, date1904: Any = False) -> Any:
+    """WORKDAYS45's answer for cells as xlwings passes them (a value, or a list of lists)."""
+    return _pairs(start_date, end_date, _given(closures), _flag(date1904), result="in_time")
+
+
+def workdays_between(start_date: Any, end_date: Any, closures: Any = None, date1904: Any = False) -> Any:
+    """WORKDAYSBETWEEN's answer (see :func:`workdays45`)."""
+    return _pairs(start_date, end_date, _given(closures), _flag(date1904), result="elapsed")
+
+
+def workdays_due(start_date: Any, days: Any = 45, closures: Any = None, date1904: Any = False) -> Any:
+    """WORKDAYSDUE's answer: ``datetime.date`` deadlines (see :func:`workdays45`)."""
+    date1904 = _flag(date1904)
+    s, s_status = to_dates(start_date, date1904=date1904)
+    n = _whole_days(_given(days))
+    cal = _calendar(_given(closures), date1904)
     if n is None or cal is None:
         return _shaped(s.shape, "#DAYS?" if n is None else "#DATE? closures", start_date)
     t = timeliness(s, np.datetime64("NaT", "D"), n, calendar=cal)
@@ -114,6 +138,15 @@ def WORKDAYSDUE(start_date, days=45, closures=None, date1904=False):
         out,
     )
     return _result(out, start_date)
+
+
+def _given(value: Any) -> Any:
+    """An optional argument left out: None (xlwings Lite under Pyodide 0.28+ may pass JavaScript's null)."""
+    return None if is_js_null(value) else value
+
+
+def _flag(value: Any) -> bool:
+    return bool(_given(value))
 
 
 # --- helpers (one vectorised pass each; no per-cell engine calls) ---------------------

@@ -84,7 +84,7 @@ def quality_by_month(extracts: list[Any], month: Month, quality: pd.DataFrame | 
         states = (
             pd.Series("no", index=e.frame.index).mask(placed == period, "yes").mask(dates.isna(), "undated")
         )
-        where.update(zip(zip([e.path.name] * len(e.frame), e.frame["source_row"].astype(int)), states))
+        where.update(zip(zip([e.label] * len(e.frame), e.frame["source_row"].astype(int)), states))
     affects = [where.get((f, int(r)), "undated") for f, r in zip(quality["file"], quality["row"])]
     rows = quality.assign(**{AFFECTS: affects})
     order = rows[AFFECTS].map({"yes": 0, "undated": 0, "no": 1})

@@ -40,6 +40,7 @@ from xladdin.errors import ExtractError
 from xladdin.extracts import dates, rows
 from xladdin.extracts.dates import parse_dates
 from xladdin.extracts.mapping import ColumnMapping, normalise_header
+from xladdin.extracts.readers.block_reader import Block, block_sha256, read_block_table
 from xladdin.extracts.readers.csv_reader import (
     read_csv_table,
     utf16,
@@ -57,12 +58,14 @@ from xladdin.extracts.spec import (
 )
 
 __all__ = [
+    "Block",
     "Extract",
     "cross_check",
     "normalise_header",
     "parse_dates",
     "read_assessments",
     "read_audit",
+    "read_block",
     "read_referrals",
     "require_counted",
 ]
@@ -139,10 +142,13 @@ def read_list(
     extract_date: dt.date | None,
     progress: Progress | None,
     sheet: str | None = None,
+    block: Block | None = None,
 ) -> Extract:
     path = Path(path)
     spec = make_spec(kind, mapping)
-    table = _raw_table(path, spec, progress, sheet)
+    table = (
+        _raw_table(path, spec, progress, sheet) if block is None else read_block_table(block, spec, progress)
+    )
     label = f"{path.name} (sheet {table.sheet!r})" if table.sheet else path.name
     body, source_row = _data_rows(table, label)
     if progress:
@@ -180,7 +186,7 @@ def read_list(
         frame=frame,
         quality=quality,
         rows=len(frame),
-        sha256=_sha256(path),
+        sha256=_sha256(path) if block is None else block_sha256(block),
         extract_date=chosen,
         headers=headers_all,
         sheet=table.sheet,
@@ -345,6 +351,24 @@ def read_audit(
 ) -> Extract:
     """Read an audit tracker (one row per audit)."""
     return read_list(path, "audit", mapping=mapping, extract_date=None, progress=progress)
+
+
+def read_block(
+    block: Block,
+    kind: str,
+    *,
+    mapping: str | Path | ColumnMapping | dict | None = None,
+    extract_date: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Extract:
+    """Read and validate an extract held in a sheet: ``kind`` is "assessments", "referrals" or "audit".
+
+    The same rules and messages as a file (``readers.block_reader``); ``extract.path`` is
+    the workbook's name and ``extract.sheet`` the sheet's, so messages and the data-quality
+    list name ``performance-lite.xlsx (sheet 'Assessments extract')`` and the sheet's rows.
+    """
+    given = None if kind == "audit" else extract_date
+    return read_list(block.book, kind, mapping=mapping, extract_date=given, progress=progress, block=block)
 
 
 def cross_check(assessments: Extract, referrals: Extract) -> pd.DataFrame:

@@ -127,15 +127,17 @@ def prepare_tables(
     progress: Callable[[str], None] | None = None,
     refreshed_at: dt.datetime | None = None,
     name: str = "The workbook",
+    blocks: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Table], Month, dict[str, Path]]:
     """Choose the extracts and the month, read the extracts and build every generated table.
 
-    Shared by the headless refresh (openpyxl, the file) and the live-Excel one
-    (``xladdin.excel.live``, the open workbook); neither writes anything here.
-    Extracts given as arguments win over Settings (relative to the current
-    folder); Settings paths are relative to ``base_dir`` (the workbook's folder).
-    So do the column mappings: ``mapping`` (one file, for every extract) wins
-    over the three mapping rows of Settings.
+    Shared by the headless refresh (openpyxl, the file), the live-Excel one
+    (``xladdin.excel.live``, the open workbook) and xlwings Lite's (``xladdin.excel.lite``);
+    none writes anything here. Extracts given as arguments win over Settings (relative
+    to the current folder); Settings paths are relative to ``base_dir`` (the workbook's
+    folder). So do the column mappings: ``mapping`` (one file, for every extract) wins
+    over the three mapping rows of Settings. ``blocks`` (``{"assessments": Block, ...}``,
+    ``xladdin.extracts.Block``) are extracts held in sheets, read in place of any path.
 
     Returns:
         ``(tables, month, extracts)``: tables by defined name, the month, and the paths read.
@@ -148,10 +150,13 @@ def prepare_tables(
     from xladdin.extracts.dates import latest_complete_month
 
     say = progress or (lambda _msg: None)
-    chosen = {
-        "assessments": _resolve(assessments, Path.cwd()) or _resolve(settings.assessments, base_dir),
-        "referrals": _resolve(referrals, Path.cwd()) or _resolve(settings.referrals, base_dir),
-        "audit": _resolve(audit, Path.cwd()) or _resolve(settings.audit, base_dir),
+    blocks = blocks or {}
+    given = {"assessments": assessments, "referrals": referrals, "audit": audit}
+    chosen: dict[str, Any] = {
+        kind: blocks.get(kind)
+        or _resolve(given[kind], Path.cwd())
+        or _resolve(getattr(settings, kind), base_dir)
+        for kind in given
     }
     if chosen["assessments"] is None:
         raise WorkbookError(
@@ -160,17 +165,17 @@ def prepare_tables(
         )
     maps = {kind: _mapping(kind, mapping, settings, base_dir) for kind in chosen}
     calendar = get_calendar(settings.region, closures)
-    say(f"Reading {chosen['assessments'].name}")
+    say(f"Reading {_shown(chosen['assessments'])}")
     dated = {"extract_date": settings.extract_date}
     a = _read(xio.read_assessments, "assessments", chosen["assessments"], maps, settings, **dated)
     xio.require_counted(a)
     r = au = None
     if chosen["referrals"] is not None:
-        say(f"Reading {chosen['referrals'].name}")
+        say(f"Reading {_shown(chosen['referrals'])}")
         r = _read(xio.read_referrals, "referrals", chosen["referrals"], maps, settings, **dated)
         xio.require_counted(r)
     if chosen["audit"] is not None:
-        say(f"Reading {chosen['audit'].name}")
+        say(f"Reading {_shown(chosen['audit'])}")
         au = _read(xio.read_audit, "audit", chosen["audit"], maps, settings)
     # A blank month is the latest month the extract covers completely, never the calendar's;
     # a month outside the extract (or outside the years that make sense) is refused before
@@ -194,7 +199,12 @@ def prepare_tables(
     tables["xl_quality"], tables["xl_quality_note"] = _quality_for(
         tables["xl_quality"], [a, r, au], the_month
     )
-    return tables, the_month, {k: v for k, v in chosen.items() if v is not None}
+    return tables, the_month, {k: v for k, v in chosen.items() if isinstance(v, Path)}
+
+
+def _shown(source: Any) -> str:
+    """A file's name, or a block's workbook and sheet, for progress messages."""
+    return source.name if isinstance(source, Path) else source.label
 
 
 #: The mapping hint of the extract readers ("... and give the file with --mapping FILE", for the
@@ -219,15 +229,19 @@ def _mapping(kind: str, given: Path | str | None, settings: Settings, base_dir: 
 def _read(
     reader: Callable[..., Any],
     kind: str,
-    path: Path,
+    source: Any,
     maps: dict[str, Path | None],
     settings: Settings,
     **options: Any,
 ) -> Any:
-    """``reader(path)`` with the mapping of ``kind``; a message suggesting a mapping says where refresh
-    takes one."""
+    """``reader(path)`` (or ``read_block`` for a sheet's block) with the mapping of ``kind``; a message
+    suggesting a mapping says where refresh takes one."""
+    from xladdin.extracts import read_block
+
     try:
-        return reader(path, mapping=maps[kind], **options)
+        if not isinstance(source, Path):
+            return read_block(source, kind, mapping=maps[kind], **options)
+        return reader(source, mapping=maps[kind], **options)
     except (ExtractError, MappingError) as exc:
         hint = (
             f"name the mapping file in Settings, {settings.where(kind + '_mapping')}, or give it with "

@@ -144,6 +144,32 @@ def _comparator_rows() -> tuple[Setting, ...]:
 COMPARATOR_ROWS = _comparator_rows()
 SETTING_ROWS += COMPARATOR_ROWS
 
+#: xlwings Lite cannot open files on the PC: the extracts are loaded into sheets of the workbook,
+#: named here (``xladdin.excel.lite``). Blank on the desktop route, which reads the paths above.
+LITE_ROWS: tuple[Setting, ...] = (
+    Setting(
+        "assessments_sheet",
+        "Assessments sheet (xlwings Lite)",
+        "xlwings Lite only: the sheet holding the List 4 extract, loaded with Data > From Text/CSV or "
+        "pasted at A1. The desktop route reads the path above instead.",
+    ),
+    Setting(
+        "referrals_sheet",
+        "Referrals sheet (xlwings Lite)",
+        "xlwings Lite only: the sheet holding the List 3 extract (optional).",
+    ),
+    Setting(
+        "audit_sheet", "Audit sheet (xlwings Lite)", "xlwings Lite only: the sheet holding the audit tracker."
+    ),
+    Setting(
+        "wheel_url",
+        "xladdin wheel (xlwings Lite)",
+        "Where xlwings Lite installs xladdin from: the https address of a wheel (e.g. a GitHub release), "
+        "or blank for xladdin from PyPI. xladdin new-workbook --lite writes it into requirements.txt.",
+    ),
+)
+SETTING_ROWS += LITE_ROWS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -192,6 +218,11 @@ class Settings:
     rereferral_region: float | None = None
     rereferral_region_year: str = ""
     rereferral_region_source: str = ""
+    # xlwings Lite (LITE_ROWS): the sheets holding the extracts, and where xladdin is installed from.
+    assessments_sheet: str = ""
+    referrals_sheet: str = ""
+    audit_sheet: str = ""
+    wheel_url: str = ""
 
     @property
     def suppress(self) -> bool:

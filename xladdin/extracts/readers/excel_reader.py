@@ -156,11 +156,21 @@ def table_from_rows(
             converted = [excel_cell(v, text=text) for v in uniques]
             s = pd.Series(np.array([*converted, None], dtype=object)[codes], dtype=object)
         if canon not in spec.dates:
-            s = s.astype("category") if canon in spec.categorical else s.astype("str")
+            s = s.astype("category") if canon in spec.categorical else _text(s)
         cols[canon] = s
     body = pd.DataFrame(cols, index=pd.RangeIndex(len(data)))
     source_row = np.arange(len(body), dtype=np.int64) + idx + 2
     return RawTable(body, source_row, [str(c) for c in header], positions, rows[:idx], header_row=idx + 1)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """A text column with its empty cells still missing, as the CSV reader gives it: pandas 2 (the one
+    Pyodide, and so xlwings Lite, carries) turns None into the text 'None' in ``astype("str")``."""
+    missing = s.isna().to_numpy()
+    out = s.astype("str")
+    if missing.any() and out.dtype == object:
+        out = out.where(~missing, np.nan)
+    return out
 
 
 def excel_cell(v: Any, *, text: bool) -> Any:
