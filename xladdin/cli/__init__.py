@@ -7,8 +7,8 @@ temporary folder, :func:`xladdin.errors.error_log`); ``projection`` also exits 1
 when the month is already over (or not yet begun) at the extract date.
 
 Each command lives in a module that is imported only when that command runs
-(``figures`` for the counting commands, ``projection``, ``books`` for the workbook ones), so
-that ``xladdin workdays`` does not pay for openpyxl or the extract readers.
+(``figures`` for the counting commands, ``workdays``, ``projection``, ``books`` for the workbook
+ones), so that ``xladdin workdays`` and ``xladdin doctor`` pay for neither pandas nor openpyxl.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def _counting_commands(sub: Any) -> None:
         "--days", type=working_days, default=45, help="working days allowed, 1 to 250 (default 45)"
     )
     _add_calendar_options(p)
-    p.set_defaults(func="figures:cmd_workdays")
+    p.set_defaults(func="workdays:cmd_workdays")
 
     p = sub.add_parser(
         "mapping-template", help="print a column-mapping file (YAML) for an extract's own headers"
