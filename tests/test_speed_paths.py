@@ -1,0 +1,138 @@
+"""The fast paths of issue 13 give exactly what the general paths give, on tricky input.
+
+* The CSV reader lets pandas read the file while another thread checks its lines, and keeps
+  that read when every line is one row (blank lines and quote-free lines of the wrong width are
+  dropped from it afterwards). With that read switched off, the same file must give the same
+  frame (values, dtypes, categories), row numbers, listed lines and data-quality list.
+* Duplicates on a large frame are narrowed by a fingerprint of the keys before pandas decides:
+  the same rows as ``DataFrame.duplicated``, whatever the values (blanks, numbers, text that
+  differs only in its type).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_extract_properties import HEADER, KINDS, line_for
+
+from xladdin.core.quality import rules
+from xladdin.errors import XladdinError
+from xladdin.extracts import read_assessments
+from xladdin.extracts.readers import csv_reader
+from xladdin.extracts.spec import make_spec
+
+# Lines of every kind the property test of the accounting writes, plus a title row or none, a
+# trailing blank line or none, CRLF or LF.
+LINES = st.lists(st.sampled_from([*KINDS, "clean", "missing", "extra"]), min_size=1, max_size=25)
+
+
+def _write(path, kinds, *, title: bool, crlf: bool, trailing: bool) -> None:
+    teams = ["Team A", "Team B", "North East", "Team A"]
+    lines = [line_for(i, kind, teams[i % 4], 1 + i % 28)[0] for i, kind in enumerate(kinds)]
+    head = ["Annex A List 4 - extracted 31/10/2024", ""] if title else []
+    text = "\n".join([*head, HEADER, *lines]) + ("\n\n" if trailing else "\n")
+    path.write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode("utf-8"))
+
+
+def _checked_only(monkeypatch) -> None:
+    monkeypatch.setattr(csv_reader, "_speculate", lambda *a, **k: None)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=LINES, title=st.booleans(), crlf=st.booleans(), trailing=st.booleans())
+def test_the_read_made_beside_the_line_check_is_the_checked_read(
+    tmp_path_factory, monkeypatch, kinds, title, crlf, trailing
+):
+    path = tmp_path_factory.mktemp("spec") / "list4.csv"
+    _write(path, kinds, title=title, crlf=crlf, trailing=trailing)
+    spec = make_spec("assessments", None)
+    fast = csv_reader.read_csv_table(path, spec, None)
+    with monkeypatch.context() as m:
+        _checked_only(m)
+        slow = csv_reader.read_csv_table(path, spec, None)
+    pd.testing.assert_frame_equal(fast.body, slow.body)
+    assert fast.source_row.tolist() == slow.source_row.tolist()
+    pd.testing.assert_frame_equal(fast.broken.reset_index(drop=True), slow.broken.reset_index(drop=True))
+    # The whole extract too: the frame and the data-quality list (or the same refusal).
+    a = _read(path)
+    with monkeypatch.context() as m:
+        _checked_only(m)
+        b = _read(path)
+    if isinstance(a, str) or isinstance(b, str):
+        assert a == b
+        return
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    pd.testing.assert_frame_equal(a.quality, b.quality)
+    assert (a.rows, a.kept_out) == (b.rows, b.kept_out)
+
+
+def _read(path):
+    try:
+        return read_assessments(path)
+    except XladdinError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "kept"),
+    [
+        (["clean", "clean", "blank", "missing", "clean", "extra", "spaces"], True),
+        (["clean", "two_lines", "clean"], False),  # a value over two lines: records are not lines
+        (["clean", "stray_quote", "clean"], False),  # a quote in a listed line
+    ],
+)
+def test_the_read_beside_the_check_is_kept_only_when_lines_are_records(tmp_path, monkeypatch, kinds, kept):
+    path = tmp_path / "list4.csv"
+    _write(path, kinds, title=True, crlf=False, trailing=True)
+    used = []
+    real = csv_reader._if_clean
+    monkeypatch.setattr(csv_reader, "_if_clean", lambda *a: used.append(real(*a) is not None) or real(*a))
+    table = csv_reader.read_csv_table(path, make_spec("assessments", None), None)
+    assert used == [kept]
+    # Blank and listed lines are not rows; what the listed lines added to a column is gone.
+    assert len(table.body) == sum(k in ("clean", "two_lines") for k in kinds)
+    assert "x" not in table.body["team"].cat.categories
+
+
+KEYS = st.one_of(
+    st.none(),
+    st.just(np.nan),
+    st.sampled_from(["C1", "C2", "C1 ", "", "NULL"]),
+    st.integers(0, 3),
+    st.sampled_from([1.0, 2.5, 0.0]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ids=st.lists(KEYS, min_size=1, max_size=40),
+    days=st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=40, max_size=40),
+    text=st.booleans(),
+)
+def test_duplicates_narrowed_by_a_fingerprint_are_pandas_duplicates(ids, days, text):
+    start = [None if d is None else dt.datetime(2024, 9, 1) + dt.timedelta(days=d) for d in days[: len(ids)]]
+    frame = pd.DataFrame(
+        {
+            "child_id": pd.Series(ids, dtype="str" if text else object),
+            "start": pd.to_datetime(pd.Series(start, dtype=object)),
+            "source": pd.Series([d if d is None else str(d % 2) for d in days[: len(ids)]], dtype="str"),
+        }
+    )
+    for keys in (["child_id", "start"], ["child_id", "start", "source"], ["child_id"]):
+        expected = frame.duplicated(keys, keep="first").to_numpy()
+        assert rules._duplicated(frame, keys, narrow_from=0).tolist() == expected.tolist()
+
+
+def test_duplicates_on_a_large_frame_find_the_copies():
+    n = 30_000
+    ids = pd.Series([f"C{i % 20_000}" for i in range(n)], dtype="str")
+    start = pd.Series(pd.to_datetime("2024-01-01") + pd.to_timedelta(np.arange(n) % 10, unit="D"))
+    frame = pd.DataFrame({"child_id": ids, "start": start})
+    got = rules._duplicated(frame, ["child_id", "start"])
+    assert got.tolist() == frame.duplicated(["child_id", "start"]).tolist()
+    assert 0 < got.sum() < n
