@@ -4,6 +4,7 @@
   that read when every line is one row (blank lines and quote-free lines of the wrong width are
   dropped from it afterwards). With that read switched off, the same file must give the same
   frame (values, dtypes, categories), row numbers, listed lines and data-quality list.
+* Counting the officer's objects on a sheet leaves its cells out of the parse: the same counts.
 * Duplicates on a large frame are narrowed by a fingerprint of the keys before pandas decides:
   the same rows as ``DataFrame.duplicated``, whatever the values (blanks, numbers, text that
   differs only in its type).
@@ -12,6 +13,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import numpy as np
 import pandas as pd
@@ -136,3 +139,42 @@ def test_duplicates_on_a_large_frame_find_the_copies():
     got = rules._duplicated(frame, ["child_id", "start"])
     assert got.tolist() == frame.duplicated(["child_id", "start"]).tolist()
     assert 0 < got.sum() < n
+
+
+def test_counting_a_sheets_objects_without_its_cells_counts_the_same(tmp_path):
+    # The keep step counts the officer's objects before and after a save; it leaves the cells
+    # (sheetData) out of the parse. Every sheet of a decorated, refreshed workbook, and of one
+    # Excel saved, counts the same either way; so do sheets that write sheetData another way.
+    import xlwings
+    from hostile.test_workbook_cases import decorate, demo_workbook
+
+    from xladdin.cli import main
+    from xladdin.workbook import keep
+    from xladdin.workbook.package import read_parts, sheet_parts
+
+    book = demo_workbook(tmp_path)
+    decorate(book)
+    assert main(["refresh", str(book)]) == 0
+    sheets = []
+    for path in (book, Path(xlwings.__file__).parent / "quickstart.xlsm"):
+        parts = read_parts(path)
+        sheets += [parts[part] for part in sheet_parts(parts).values()]
+    main_ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheets += [
+        b"<worksheet "
+        + main_ns
+        + b"><sheetData/><tableParts count='1'><tablePart/></tableParts></worksheet>",
+        b"<x:worksheet xmlns:x='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><x:sheetData>"
+        b"<x:row><x:c><x:v>1</x:v></x:c></x:row></x:sheetData><x:extLst><x:ext uri='u'/></x:extLst>"
+        b"</x:worksheet>",
+    ]
+    assert len(sheets) > 12
+    seen: set[str] = set()
+    for xml in sheets:
+        whole: dict[str, int] = {}
+        cut: dict[str, int] = {}
+        keep._count_sheet(ET.fromstring(xml), whole)
+        keep._count_sheet(keep._sheet_without_cells(xml), cut)
+        assert cut == whole
+        seen |= set(whole)
+    assert {"conditional format", "data validation", "table", "sparkline group"} <= seen

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,10 @@ class Extract:
         return line + (f" (xladdin quality {self.path.name} lists them)" if self.kept_out else "")
 
 
+#: One worker thread for the files' SHA-256 (started when first used).
+_HASHING = ThreadPoolExecutor(1, thread_name_prefix="xladdin-sha256")
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -143,6 +148,7 @@ def read_list(
     path = Path(path)
     spec = make_spec(kind, mapping)
     table = _raw_table(path, spec, progress, sheet)
+    hashing = _HASHING.submit(_sha256, path)  # hashlib lets go of the GIL: hashed while rows are checked
     label = f"{path.name} (sheet {table.sheet!r})" if table.sheet else path.name
     body, source_row = _data_rows(table, label)
     if progress:
@@ -180,7 +186,7 @@ def read_list(
         frame=frame,
         quality=quality,
         rows=len(frame),
-        sha256=_sha256(path),
+        sha256=hashing.result(),
         extract_date=chosen,
         headers=headers_all,
         sheet=table.sheet,
