@@ -178,3 +178,20 @@ def test_counting_a_sheets_objects_without_its_cells_counts_the_same(tmp_path):
         assert cut == whole
         seen |= set(whole)
     assert {"conditional format", "data validation", "table", "sparkline group"} <= seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.dates(min_value=dt.date(1600, 1, 1), max_value=dt.date(2400, 12, 31)),
+        st.datetimes(min_value=dt.datetime(1600, 1, 1), max_value=dt.datetime(2400, 12, 31)),
+    )
+)
+def test_a_date_cell_reads_as_the_same_date_as_its_timestamp(value):
+    # Spreadsheet date cells (datetime.date, naive datetime) are read by their day number; a
+    # pandas Timestamp of the same value goes the general way. Same date, same reason.
+    from xladdin.core.dates import parse_date_column
+
+    fast, fast_why = parse_date_column([value])
+    general, general_why = parse_date_column([pd.Timestamp(value)])
+    assert fast.equals(general) and fast_why.tolist() == general_why.tolist()

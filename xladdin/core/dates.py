@@ -155,8 +155,15 @@ def _parse_uniques(u: Any, date_format: str, serials: bool) -> tuple[np.ndarray,
         kinds = np.full(len(u), "text", dtype=object)  # the usual case: no per-value look
     else:
         kinds = u.map(_kind).to_numpy(dtype=object)
+    values = u.to_numpy(dtype=object)
     for i in np.flatnonzero(kinds == "date"):
-        dates[i] = np.datetime64(pd.Timestamp(u.iat[i]).normalize().to_datetime64(), "ns")
+        v = values[i]
+        if (type(v) is dt.date or (type(v) is dt.datetime and v.tzinfo is None)) and 1700 < v.year < 2200:
+            # A spreadsheet's date cell (a few thousand distinct a sheet): its day, as the
+            # Timestamp below gives it, without building one (years nanoseconds hold).
+            dates[i] = _EPOCH_NS + np.timedelta64(v.toordinal() - _EPOCH_ORDINAL, "D")
+        else:
+            dates[i] = np.datetime64(pd.Timestamp(v).normalize().to_datetime64(), "ns")
     for i in np.flatnonzero(kinds == "number"):
         v = float(u.iat[i])
         if v != v:  # NaN: an empty cell
@@ -177,6 +184,10 @@ def _parse_uniques(u: Any, date_format: str, serials: bool) -> tuple[np.ndarray,
     dates[outside] = np.datetime64("NaT")
     why[outside] = OUT_OF_RANGE
     return dates, why
+
+
+_EPOCH_NS = np.datetime64("1970-01-01", "ns")
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def _kind(v: Any) -> str:

@@ -467,3 +467,26 @@ def _years_given(settings: Settings, cells: dict[str, str]) -> Settings:
                 "the figure is for (e.g. 2023-24), or clear the rate."
             )
     return settings
+
+
+def closure_day(value: Any, where: str) -> list[dt.date]:
+    """One closure-day cell as ``[date]``, or ``[]`` if blank (the file's reader and the live-Excel one).
+
+    Raises:
+        WorkbookError: naming ``where`` (e.g. "Holidays sheet, cell D7") when it is not a date.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, dt.datetime):
+        return [value.date()]
+    if isinstance(value, dt.date):
+        return [value]
+    from xladdin.core.calendar import parse_closure_lines  # numpy: not for every command's start
+
+    try:
+        return parse_closure_lines([str(value)], "closure day")
+    except DateError:
+        raise WorkbookError(
+            f"{where}: {value!r} is not a date. "
+            "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
+        ) from None
