@@ -195,3 +195,22 @@ def test_a_date_cell_reads_as_the_same_date_as_its_timestamp(value):
     fast, fast_why = parse_date_column([value])
     general, general_why = parse_date_column([pd.Timestamp(value)])
     assert fast.equals(general) and fast_why.tolist() == general_why.tolist()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import xladdin.excel.ribbon",  # what every button imports
+        "import xladdin.excel.ribbon, xladdin.excel.live",  # Check set-up
+        "import xladdin.excel.ribbon, xladdin.excel.live, xladdin.workbook.refresh, xladdin.extracts",  # Refresh
+    ],
+)
+def test_the_ribbon_buttons_that_write_through_excel_do_not_import_openpyxl(code):
+    # Each button imports what it uses when pressed: only Build spotlight and Export write files.
+    import subprocess
+    import sys
+
+    check = f"{code}; import sys; print(sorted(m for m in ('openpyxl', 'lxml') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
