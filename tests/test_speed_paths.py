@@ -214,3 +214,32 @@ def test_the_ribbon_buttons_that_write_through_excel_do_not_import_openpyxl(code
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=LINES, crlf=st.booleans(), chunk=st.sampled_from([16, 64, 200, 1 << 23]))
+def test_checking_lines_from_the_file_in_chunks_is_checking_its_bytes(
+    tmp_path_factory, monkeypatch, kinds, crlf, chunk
+):
+    # The thread that checks a CSV's lines reads the file a chunk at a time (FileBytes): the
+    # same scan, listed lines and line text as from the whole file's bytes, at any chunk size.
+    from xladdin.extracts.readers import csv_lines
+
+    path = tmp_path_factory.mktemp("chunks") / "list4.csv"
+    _write(path, kinds, title=True, crlf=crlf, trailing=False)
+    data = path.read_bytes()
+    start = data.index(b"\n", data.index(b"Child Unique ID")) + 1
+    monkeypatch.setattr(csv_lines, "CHUNK", chunk)
+    whole = csv_lines.scan_lines(data, start, ",", 12)
+    with csv_lines.FileBytes(path) as chunked:
+        assert len(chunked) == len(data)
+        for a, b in ((0, 5), (start - 3, start + 40), (len(data) - 7, len(data) + 3), (9, 2)):
+            assert chunked[a:b] == data[a:b]
+        for sub in (b"\n", b'"', b"Team", b"\r\n"):
+            assert chunked.find(sub, start) == data.find(sub, start)
+            assert chunked.rfind(sub, 0, len(data) // 2) == data.rfind(sub, 0, len(data) // 2)
+        parts = csv_lines.scan_lines(chunked, start, ",", 12)
+    for name in ("lines", "width", "bad", "quotes_balance"):
+        assert getattr(parts, name) == getattr(whole, name)
+    for name in ("blank", "continued", "starts"):
+        assert getattr(parts, name).tolist() == getattr(whole, name).tolist()

@@ -15,6 +15,7 @@ on every line is read line by line in Python (a few seconds a million lines).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -185,13 +186,17 @@ def _sniff(path: Path, spec: Spec) -> tuple[bytes | None, str, int, str, list[li
 def _check_lines(
     source: Path | bytes, start: int, delim: str, width: int, header_lines: int, encoding: str
 ) -> tuple[csv_lines.LineScan, pd.DataFrame, bool]:
-    """The line scan of the bytes after the header, the listed lines, and whether one holds a quote."""
-    data = source.read_bytes() if isinstance(source, Path) else source
-    scan = csv_lines.scan_lines(data, start, delim, width)
-    if not scan.quotes_balance:
-        return scan, pd.DataFrame(columns=["source_row", "value", "reason"]), True
-    quoted = any(data.find(b'"', *scan.span(i)) >= 0 for i in scan.bad)
-    return scan, _broken(data, scan, header_lines, encoding), quoted
+    """The line scan of the bytes after the header, the listed lines, and whether one holds a quote.
+
+    A file is read a chunk at a time (:class:`csv_lines.FileBytes`), not held whole.
+    """
+    with contextlib.ExitStack() as stack:
+        data = stack.enter_context(csv_lines.FileBytes(source)) if isinstance(source, Path) else source
+        scan = csv_lines.scan_lines(data, start, delim, width)
+        if not scan.quotes_balance:
+            return scan, pd.DataFrame(columns=["source_row", "value", "reason"]), True
+        quoted = any(data.find(b'"', *scan.span(i)) >= 0 for i in scan.bad)
+        return scan, _broken(data, scan, header_lines, encoding), quoted
 
 
 def _speculate(
@@ -348,7 +353,9 @@ def _read_rows(
     return body
 
 
-def _broken(data: bytes, scan: csv_lines.LineScan, header_lines: int, encoding: str) -> pd.DataFrame:
+def _broken(
+    data: bytes | csv_lines.FileBytes, scan: csv_lines.LineScan, header_lines: int, encoding: str
+) -> pd.DataFrame:
     """The listed lines: their line numbers, the start of their text, and why."""
     rows = sorted(scan.bad)
     values: list[str] = []
