@@ -1,7 +1,7 @@
-"""xladdin's benchmark: each step against the naive way, measured in the same run (issue 5).
+"""xladdin's benchmark: each step against the naive way, measured in the same run (issues 5, 13).
 
     python benchmarks/run.py [--rows N] [--quick] [--json FILE] [--data DIR] [--runs K]
-                             [--only engine,csv,xlsx,refresh,udf,national]
+                             [--only engine,csv,xlsx,refresh,udf,national,council,start,short]
 
 It writes deterministic synthetic extracts (``synth.py``; cached in DIR,
 default ``$TMPDIR/xladdin-bench``), times every step and its baseline
@@ -13,7 +13,13 @@ figure is compared only with its baseline from the same run, never with a
 number from another day. End-to-end rows time a whole process from start to
 exit (what a user waits for) and read its peak memory (``ru_maxrss`` of that
 child, from ``os.wait4``). A step whose code has not landed yet prints "not
-available yet" instead of failing.
+available yet" instead of failing. Children keep their bytecode in DIR/pycache
+(as an installed package has it), figure and baseline alike.
+
+The rows of issue 13 (``council.py``): a council's month (5,000 rows) against
+starting Python with pandas, the commands that need no pandas against starting
+Python at all, what each ribbon button imports against importing xlwings, and
+a million rows of short values against ``pandas.read_csv``.
 
 ``--quick`` uses tiny sizes and one run each: it checks that the benchmark
 works (the test suite runs it), and its numbers mean nothing.
@@ -23,19 +29,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
-import importlib
 import json
 import os
-import platform
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,160 +43,33 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import council
+import harness
 import synth
+from harness import (
+    NOT_YET,
+    Row,
+    Unavailable,
+    _check,
+    _need,
+    _timed,
+    _xladdin,
+    alternate,
+    cli_csv_rows,
+    ensure,
+    machine,
+    run_child,
+    table,
+)
 
 from xladdin.core.calendar import get_calendar
 from xladdin.core.workdays import timeliness
 
-NOT_YET = "not available yet"
-STEPS = ("engine", "csv", "xlsx", "refresh", "udf", "national")
+STEPS = ("engine", "csv", "xlsx", "refresh", "udf", "national", "council", "start", "short")
 JOBS = min(2, os.cpu_count() or 1)  # the machine has 2 cores
 
 
-@dataclass
-class Row:
-    """One line of the table.
-
-    ``sense`` is ``"faster"`` (ratio = baseline / figure, must be >= target)
-    or ``"at most"`` (ratio = figure / baseline, must be <= target).
-    """
-
-    step: str
-    size: str
-    baseline_name: str
-    sense: str
-    target: float
-    unit: str = "s"
-    figure: float | None = None
-    baseline: float | None = None
-    ratio: float | None = None
-    passed: bool | None = None
-    status: str = "ok"
-    note: str = ""
-    runs: int = 0
-    figures: list[float] = field(default_factory=list)
-    baselines: list[float] = field(default_factory=list)
-    extra_limit: float | None = None  # an absolute ceiling on the figure too (seconds)
-
-    def finish(self) -> Row:
-        if self.figures and self.baselines:
-            self.figure = statistics.median(self.figures)
-            self.baseline = statistics.median(self.baselines)
-            if self.sense == "faster":
-                self.ratio = self.baseline / self.figure if self.figure > 0 else float("inf")
-                self.passed = self.ratio >= self.target
-            else:
-                self.ratio = self.figure / self.baseline if self.baseline > 0 else float("inf")
-                self.passed = self.ratio <= self.target
-            if self.extra_limit is not None:
-                self.passed = bool(self.passed and self.figure < self.extra_limit)
-            self.runs = len(self.figures)
-        return self
-
-    def target_text(self) -> str:
-        if self.sense == "faster":
-            text = f">= {self.target:g}x faster"
-        elif self.sense == "completes":
-            text = "completes"
-        else:
-            text = f"<= {self.target:g}x"
-        if self.extra_limit is not None:
-            text += f", < {self.extra_limit:g} s"
-        return text
-
-
-# --- measuring ------------------------------------------------------------------------
-
-
-def _timed(fn: Callable[[], object]) -> float:
-    gc.collect()
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-@dataclass
-class Child:
-    seconds: float
-    peak_bytes: int
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_child(cmd: list[str], *, cwd: Path | None = None) -> Child:
-    """Run ``cmd`` to exit; wall time from spawn to exit, and that child's own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=_child_env())
-        # wait4 (not RUSAGE_CHILDREN, which is the maximum over all children so far)
-        # gives this child's own ru_maxrss; on Linux it is in kilobytes.
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Child(
-            seconds, usage.ru_maxrss * 1024, proc.returncode,
-            out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-        )  # fmt: skip
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Figure and baseline processes get the same environment; keep the package importable
-    # even if it is not installed (running from a checkout).
-    root = str(HERE.parent)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
-
-
-def _xladdin() -> list[str]:
-    exe = shutil.which("xladdin")
-    return [exe] if exe else [sys.executable, "-m", "xladdin.cli"]
-
-
-class Unavailable(Exception):
-    """The code this row measures has not landed yet."""
-
-
-def _need(module: str, *names: str) -> object:
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise Unavailable(f"{module} ({exc})") from None
-    for name in names:
-        if not hasattr(mod, name):
-            raise Unavailable(f"{module}.{name}")
-    return mod
-
-
-def _check(child: Child, what: str) -> Child:
-    if child.returncode != 0:
-        tail = (child.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise RuntimeError(f"{what} exited {child.returncode}: {tail}")
-    return child
-
-
-def alternate(row: Row, figure: Callable[[], float], baseline: Callable[[], float], runs: int) -> Row:
-    """Figure, baseline, figure, baseline... so that both see the same noise."""
-    for _ in range(runs):
-        row.figures.append(figure())
-        row.baselines.append(baseline())
-    return row.finish()
-
-
 # --- the data ---------------------------------------------------------------------------
-
-
-def ensure(path: Path, make: Callable[[Path], object]) -> Path:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        t0 = time.perf_counter()
-        make(path)
-        print(f"  wrote {path.name} ({path.stat().st_size / 1e6:,.1f} MB) in {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr)  # fmt: skip
-    return path
 
 
 def pairs(n: int, seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -269,46 +142,9 @@ def python_loop(starts: list, ends: list, holidays: set) -> list:
     return out
 
 
-def cli_csv_rows(csv: Path, n: int, runs: int) -> list[Row]:
-    size = f"{n:,}-row List 4 CSV ({csv.stat().st_size / 1e6:,.0f} MB)"
-    speed = Row("`xladdin timeliness` end to end", size, "python -c 'import pandas; pandas.read_csv(F)'",
-                "at most", 2)  # fmt: skip
-    memory = Row("peak memory of `xladdin timeliness`", size, "the size of the CSV file", "at most", 4,
-                 unit="MB")  # fmt: skip
-    try:
-        _need("xladdin.extracts.read", "read_assessments")
-    except Unavailable as exc:
-        for r in (speed, memory):
-            r.status, r.note = NOT_YET, str(exc)
-        return [speed, memory]
-    cmd = [*_xladdin(), "timeliness", str(csv), "--month", synth.MONTH, "--format", "csv"]
-    base = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(csv)!r})"]
-    peaks: list[int] = []
-
-    def ours() -> float:
-        child = _check(run_child(cmd), "xladdin timeliness")
-        peaks.append(child.peak_bytes)
-        return child.seconds
-
-    def theirs() -> float:
-        return _check(run_child(base), "pandas.read_csv").seconds
-
-    ours(), theirs()  # warm-up: page cache, .pyc files
-    peaks.clear()
-    alternate(speed, ours, theirs, runs)
-    memory.figures = [p / 1e6 for p in peaks]
-    memory.baselines = [csv.stat().st_size / 1e6] * len(peaks)
-    memory.finish()
-    memory.figure = max(memory.figures)  # the worst run, not the median, for memory
-    memory.ratio = memory.figure / memory.baseline
-    memory.passed = memory.ratio <= memory.target
-    memory.note = "largest peak RSS of the timed runs (process start to exit)"
-    return [speed, memory]
-
-
 def cli_xlsx_row(xlsx: Path, n: int, runs: int) -> Row:
     row = Row("`xladdin timeliness` end to end", f"{n:,}-row List 4 xlsx",
-              "pandas.read_excel(F), default engine (openpyxl)", "faster", 8)  # fmt: skip
+              "pandas.read_excel(F), default engine (openpyxl)", "faster", 4)  # fmt: skip
     try:
         _need("xladdin.extracts.read", "read_assessments")
     except Unavailable as exc:
@@ -438,106 +274,104 @@ def _guarded(rows: list[Row], fn: Callable[[], list[Row] | Row], fallback: Row) 
     rows.extend(got if isinstance(got, list) else [got])
 
 
-# --- report ------------------------------------------------------------------------------
+# --- the run ------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    import pandas
+@dataclass
+class Sizes:
+    big: int
+    national: int
+    authorities: int
+    runs: int
+    loop_sample: int
+    cell_sample: int
+    council: int
+    quick_rows: int  # runs for the rows that take well under a second each
 
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024**2:.1f} GB"
-    except (OSError, ValueError, IndexError):
-        pass
+    @property
+    def small(self) -> int:
+        return max(self.big // 10, 100)
+
+    @property
+    def few(self) -> int:  # for rows whose baseline takes seconds per run
+        return max(1, min(self.runs, 3))
+
+
+def sizes(args: argparse.Namespace) -> Sizes:
+    if args.quick:
+        return Sizes(2_000, 6_000, 3, args.runs or 1, 200, 200, 300, args.runs or 1)
+    runs = args.runs or 5
+    return Sizes(args.rows, args.national_rows, args.authorities, runs, 20_000, 5_000, council.COUNCIL_ROWS,
+                 max(runs, 9))  # fmt: skip
+
+
+def plan(s: Sizes, data: Path, work: Path) -> dict[str, tuple[Callable[[], list[Row] | Row], Row]]:
+    """Each step: how to measure it, and the row shown if it cannot be measured."""
+
+    def csv(kind: str, n: int) -> Path:
+        stem = "list4" if kind == "assessments" else "list3"
+        return ensure(data / f"{stem}_{n}.csv", lambda p: synth.write_csv(p, kind, n))
+
+    def national_data() -> Path:
+        folder = data / f"national_{s.national}_{s.authorities}"
+        synth.write_national(folder, s.national, s.authorities)  # reuses the files already there
+        return folder
+
+    def xlsx() -> Path:
+        return ensure(data / f"list4_{s.small}.xlsx", lambda p: synth.write_xlsx(p, "assessments", s.small))
+
+    big, small = s.big, s.small
     return {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "memory": mem,
-        "os": f"{_os_name()} (Linux {platform.release()})"
-        if platform.system() == "Linux"
-        else f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pandas.__version__,
-        "openpyxl": _version("openpyxl"),
-        "python-calamine": _version("python-calamine"),
-    }
-
-
-def _os_name() -> str:
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("PRETTY_NAME="):
-                return line.split("=", 1)[1].strip('"')
-    except OSError:
-        pass
-    return "Linux"
-
-
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "not installed"
-
-
-def _num(x: float | None, unit: str) -> str:
-    if x is None:
-        return "-"
-    if unit == "MB":
-        return f"{x:,.0f} MB"
-    return f"{x:.4f} s" if x < 0.1 else f"{x:.2f} s"
-
-
-def table(rows: list[Row]) -> str:
-    head = [
-        "step",
-        "size",
-        "figure (median)",
-        "baseline (median)",
-        "baseline",
-        "ratio",
-        "target",
-        "result",
-    ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        if r.status != "ok":
-            result, ratio = r.status, "-"
-        elif r.sense == "completes":
-            result, ratio = "pass" if r.passed else "FAIL", "-"
-        else:
-            kind = "x faster" if r.sense == "faster" else "x"
-            ratio = f"{r.ratio:,.1f}{kind}" if r.ratio is not None else "-"
-            result = "pass" if r.passed else "FAIL"
-        lines.append("| " + " | ".join([
-            r.step, r.size, _num(r.figure, r.unit), _num(r.baseline, r.unit), r.baseline_name or "-",
-            ratio, r.target_text(), result,
-        ]) + " |")  # fmt: skip
-    notes = [f"- {r.step} ({r.size}): {r.note}" for r in rows if r.note]
-    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+        "engine": (
+            lambda: engine_rows(big, min(s.loop_sample, big), max(s.runs, 5)),
+            Row("elapsed + deadline + in-time flag", f"{big:,} pairs", "busday_count", "faster", 2),
+        ),
+        "csv": (
+            lambda: cli_csv_rows(csv("assessments", big), big, s.runs),
+            Row("`xladdin timeliness` end to end", f"{big:,}-row CSV", "read_csv", "at most", 1),
+        ),
+        "xlsx": (
+            lambda: cli_xlsx_row(xlsx(), small, s.few),
+            Row("`xladdin timeliness` end to end", f"{small:,}-row xlsx", "read_excel", "faster", 4),
+        ),
+        "refresh": (
+            lambda: refresh_row(csv("assessments", small), csv("referrals", small), small, work, s.few),
+            Row("`xladdin refresh`", f"{small:,}-row List 4 + 3", "the reader", "at most", 3),
+        ),
+        "udf": (
+            lambda: udf_row(small, min(s.cell_sample, small), s.runs),
+            Row("`WORKDAYS45` over a range pair", f"{small:,} x 1", "per cell", "faster", 50),
+        ),
+        "national": (
+            lambda: national_rows(national_data(), s.national, s.authorities, work),
+            Row("national: timeliness by authority, team, month", f"{s.national:,} rows", "",
+                "completes", 0),
+        ),
+        "council": (
+            lambda: council.council_rows(data, work, s.council, s.quick_rows),
+            Row("`xladdin timeliness` end to end", f"{s.council:,}-row List 4", "import pandas", "at most", 1.5),
+        ),
+        "start": (
+            lambda: council.start_rows(s.quick_rows),
+            Row("`xladdin workdays START END`", "two dates", "python -c pass", "at most", 10),
+        ),
+        "short": (
+            lambda: council.short_rows(data, big, s.runs),
+            Row("`xladdin timeliness` end to end", f"{big:,}-row CSV of short values", "read_csv",
+                "at most", 1.2),
+        ),
+    }  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="xladdin benchmark (issue 5)")
+    parser = argparse.ArgumentParser(description="xladdin benchmark (issues 5, 13)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="the large size (default 1,000,000); "
                         "xlsx, refresh and WORKDAYS45 use a tenth of it")  # fmt: skip
     parser.add_argument("--national-rows", type=int, default=6_500_000)
     parser.add_argument("--authorities", type=int, default=153)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run: checks that it works")
-    parser.add_argument("--runs", type=int, help="timed runs per row (default 5; 1 with --quick)")
+    parser.add_argument("--runs", type=int, help="timed runs per row (default 5, 9 for rows of under a "
+                        "second; 1 with --quick)")  # fmt: skip
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--data", type=Path, metavar="DIR", help="where synthetic extracts are cached")
     parser.add_argument("--only", metavar="STEPS", help=f"comma-separated subset of: {', '.join(STEPS)}")
@@ -546,66 +380,20 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(STEPS):
         parser.error(f"--only takes {', '.join(STEPS)}, not {', '.join(sorted(only - set(STEPS)))}")
 
-    if args.quick:
-        big, national, authorities = 2_000, 6_000, 3
-        runs, loop_sample, cell_sample = args.runs or 1, 200, 200
-    else:
-        big, national, authorities = args.rows, args.national_rows, args.authorities
-        runs, loop_sample, cell_sample = args.runs or 5, 20_000, 5_000
-    small = max(big // 10, 100)
-    few = max(1, min(runs, 3))  # for rows whose baseline takes seconds per run
+    s = sizes(args)
     data = args.data or Path(tempfile.gettempdir()) / "xladdin-bench"
     data.mkdir(parents=True, exist_ok=True)
     work = data / "work"
     work.mkdir(exist_ok=True)
+    harness.PYCACHE[:] = [data / "pycache"]
     started = time.perf_counter()
     print(f"Synthetic extracts in {data} (seeded; reused if present)", file=sys.stderr)
-
-    def csv(kind: str, n: int) -> Path:
-        stem = "list4" if kind == "assessments" else "list3"
-        return ensure(data / f"{stem}_{n}.csv", lambda p: synth.write_csv(p, kind, n))
-
-    def national_data() -> Path:
-        folder = data / f"national_{national}_{authorities}"
-        synth.write_national(folder, national, authorities)  # reuses the files already there
-        return folder
-
-    plan: dict[str, tuple[Callable[[], list[Row] | Row], Row]] = {
-        "engine": (
-            lambda: engine_rows(big, min(loop_sample, big), max(runs, 5)),
-            Row("elapsed + deadline + in-time flag", f"{big:,} pairs", "busday_count", "faster", 2),
-        ),
-        "csv": (
-            lambda: cli_csv_rows(csv("assessments", big), big, runs),
-            Row("`xladdin timeliness` end to end", f"{big:,}-row CSV", "read_csv", "at most", 2),
-        ),
-        "xlsx": (
-            lambda: cli_xlsx_row(
-                ensure(data / f"list4_{small}.xlsx", lambda p: synth.write_xlsx(p, "assessments", small)),
-                small,
-                few,
-            ),
-            Row("`xladdin timeliness` end to end", f"{small:,}-row xlsx", "read_excel", "faster", 8),
-        ),
-        "refresh": (
-            lambda: refresh_row(csv("assessments", small), csv("referrals", small), small, work, few),
-            Row("`xladdin refresh`", f"{small:,}-row List 4 + 3", "the reader", "at most", 3),
-        ),
-        "udf": (
-            lambda: udf_row(small, min(cell_sample, small), runs),
-            Row("`WORKDAYS45` over a range pair", f"{small:,} x 1", "per cell", "faster", 50),
-        ),
-        "national": (
-            lambda: national_rows(national_data(), national, authorities, work),
-            Row("national: timeliness by authority, team, month", f"{national:,} rows", "",
-                "completes", 0),
-        ),
-    }  # fmt: skip
+    steps = plan(s, data, work)
     rows: list[Row] = []
     for name in STEPS:
         if name in only:
             print(f"[{time.perf_counter() - started:6.1f} s] {name}", file=sys.stderr)
-            measure, fallback = plan[name]
+            measure, fallback = steps[name]
             _guarded(rows, measure, fallback)
     print(f"[{time.perf_counter() - started:6.1f} s] done", file=sys.stderr)
 
@@ -617,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         f"python-calamine {about['python-calamine']}"
         + (" (--quick: sizes too small to mean anything)" if args.quick else "")
     )
-    print(f"Medians of {runs} alternating runs (figure, baseline, figure, ...); "
-          f"total benchmark time {time.perf_counter() - started:.0f} s.\n")  # fmt: skip
+    print(f"Medians of {s.runs} alternating runs (figure, baseline, figure, ...; {s.quick_rows} for the rows "
+          f"of under a second); total benchmark time {time.perf_counter() - started:.0f} s.\n")  # fmt: skip
     print(table(rows))
     if args.json:
         payload = {

@@ -150,6 +150,27 @@ def _csv_text(columns: dict[str, np.ndarray], headers: dict[str, str]) -> str:
     return pd.DataFrame(out).to_csv(index=False, header=False, lineterminator="\r\n")
 
 
+#: Short codes for the coded columns of a "short values" file (as some case systems export them).
+SHORT = {**dict(zip(GENDERS, ("M", "F", "U"))), **dict(zip(YES_NO, ("Y", "N")))}
+
+
+def write_short_csv(path: Path | str, rows: int, *, seed: int = 1) -> Path:
+    """A plain List 4 CSV of short values: the header on line 1 (no title row), the same rows as
+    :func:`write_csv` with one-letter codes (``M``, ``Y``...) for the coded columns; about 91 bytes
+    a row. This is the shape on which reading is hardest to keep near ``pandas.read_csv``.
+    """
+    headers = ASSESSMENT_HEADERS
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        f.write(pd.DataFrame(columns=list(headers.values())).to_csv(index=False, lineterminator="\r\n"))
+        for columns in _chunks("assessments", rows, seed):
+            for canon in ("gender", "disability", "child_seen", "requires_support"):
+                columns[canon] = pd.Series(columns[canon]).map(SHORT).to_numpy(dtype=object)
+            f.write(_csv_text(columns, headers))
+    return _replace(tmp, path)
+
+
 def _replace(tmp: Path, path: Path) -> Path:
     os.replace(tmp, path)
     return path

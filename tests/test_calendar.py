@@ -16,7 +16,7 @@ import holidays
 import numpy as np
 import pytest
 
-from xladdin.core.calendar import WorkingCalendar, get_calendar, parse_closure_lines
+from xladdin.core.calendar import WorkingCalendar, bank_holiday_table, get_calendar, parse_closure_lines
 from xladdin.errors import DateError
 
 D = dt.date
@@ -131,6 +131,17 @@ def test_the_holidays_uk_no_subdivision_bug_is_real_and_avoided():
     cal = get_calendar()
     assert not cal.is_working_day(D(2024, 4, 1))
     assert not cal.is_working_day(D(2024, 8, 26))
+
+
+@pytest.mark.parametrize("region", ["ENG", "WLS", "SCT", "NIR"])
+def test_the_shipped_bank_holiday_tables_match_the_holidays_package(region):
+    # The tables are read from xladdin/data/bank_holidays (importing holidays costs 0.1 s at every
+    # start). If this fails after updating holidays (a new one-off day), write them again:
+    # python -c "from xladdin.core.calendar import write_bank_holiday_tables as w; w()"
+    shipped = bank_holiday_table(region)
+    made = holidays.country_holidays("GB", subdiv=region, years=range(1950, 2101))
+    assert list(shipped.items()) == sorted(made.items())
+    assert get_calendar(region).bank_holidays == shipped
 
 
 def test_ordinary_days_and_weekends():

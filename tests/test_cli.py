@@ -270,3 +270,15 @@ def test_demo_without_libreoffice_still_builds_the_workbooks(tmp_path):
     assert "No PDF or page images" in proc.stdout and "LibreOffice" in proc.stdout
     assert (out / "spotlight-leadership.xlsx").exists() and (out / "performance.xlsm").exists()
     assert not (out / "spotlight-leadership.pdf").exists()
+
+
+def test_workdays_imports_neither_pandas_nor_openpyxl():
+    # Quick to start (issue 13): two typed dates need the working-day engine (numpy) only.
+    code = (
+        "import sys; from xladdin.cli import main; rc = main(['workdays', '22/07/2024', '2024-09-24']); "
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'xlwings') if m in sys.modules)); sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Elapsed working days: 45" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -18,6 +18,7 @@ from xladdin.core.dates import (
     NOT_A_DATE,
     OK,
     OUT_OF_RANGE,
+    REASONS,
     TWO_DIGIT_YEAR,
     parse_date,
     parse_date_column,
@@ -123,6 +124,61 @@ def test_every_date_in_every_form_round_trips(day, form):
     text = dt.datetime.combine(day, dt.time(10, 11)).strftime(form)
     assert parse_date(text) == day
     assert parse_date_column([text, text])[0].dt.date.tolist() == [day, day]
+
+
+def _column_reading(text: str) -> D | str:
+    """What the column parser makes of one value: the date, or the message parse_date gives."""
+    dates, why = parse_date_column([text])
+    if why[0] != OK:
+        return f"{text!r} {REASONS[int(why[0])]}."
+    return dates.iloc[0].date() if not pd.isna(dates.iloc[0]) else "blank"
+
+
+def _value_reading(text: str) -> D | str:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        return "blank" if "no date given" in str(exc) else str(exc)
+
+
+# Near-plain dates: dd/mm/yyyy and yyyy-mm-dd with numbers around every edge, and near misses (other
+# widths, other scripts' digits, other separators, a stray space, time part or newline).
+_DAY = st.integers(0, 32).flatmap(lambda n: st.sampled_from([str(n), f"{n:02d}"]))
+_MONTH = st.integers(0, 13).flatmap(lambda n: st.sampled_from([str(n), f"{n:02d}"]))
+_YEAR = st.one_of(st.sampled_from(["1949", "1950", "2099", "2100"]), st.integers(1940, 2110).map(str))
+_WEIRD = st.sampled_from(
+    ["24", "202", "0024", "0000", "20245", "012", "\u0662", "\uff12", "\uff12\uff10\uff12\uff14"]
+)
+_ODD = st.sampled_from(["/", "-", ".", " ", "", "\n", " 10:11", "T10:11:00", "x"])
+
+
+@st.composite
+def near_plain_dates(draw: st.DrawFn) -> str:
+    def part(usual: st.SearchStrategy[str]) -> str:
+        return draw(_WEIRD) if draw(st.integers(0, 9)) == 0 else draw(usual)
+
+    if draw(st.booleans()):
+        parts, sep = [part(_DAY), part(_MONTH), part(_YEAR)], "/"
+    else:
+        parts, sep = [part(_YEAR), part(_MONTH), part(_DAY)], "-"
+    s1, s2, end = sep, sep, ""
+    if draw(st.integers(0, 4)) == 0:  # a near miss
+        s1, s2, end = draw(_ODD), draw(_ODD), draw(_ODD)
+    return parts[0] + s1 + parts[1] + s2 + parts[2] + end
+
+
+@given(near_plain_dates())
+def test_a_typed_date_reads_the_same_without_pandas_as_in_a_column(text):
+    # parse_date reads plain dd/mm/yyyy and yyyy-mm-dd without pandas (xladdin workdays starts fast);
+    # whatever it reads, the column parser (the rule for every extract) must read the same way.
+    assert _value_reading(text) == _column_reading(text)
+
+
+@pytest.mark.parametrize("text", ["31/02/2024", "29/02/2023", "29/02/2024", "0/1/2024", "1/13/2024",
+                                  "31/12/1949", "01/01/1950", "31/12/2099", "1/1/2100", "2024-2-29",
+                                  "2023-02-29", "2024-13-01", "1949-12-31", "02/09/24", "2024-09-02\n"])  # fmt: skip
+def test_the_plain_forms_at_their_edges_read_as_in_a_column(text):
+    assert _value_reading(text) == _column_reading(text)
 
 
 # ---------------------------------------------------------------- titles

@@ -58,6 +58,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     for data in (
         "xladdin/data/templates/spotlight.xlsx",
         "xladdin/data/demo/list4_assessments.csv",
+        "xladdin/data/bank_holidays/ENG.tsv",
+        "xladdin/data/bank_holidays/NIR.tsv",
         "xladdin/excel/customUI14.xml",
         "xladdin/excel/vba/Performance.bas",
     ):

@@ -9,8 +9,6 @@ unexpected: its traceback goes to :func:`error_log` and the person sees one line
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-import traceback
 from pathlib import Path
 
 
@@ -41,12 +39,16 @@ class ExportError(XladdinError):
 def error_log() -> Path:
     """Where unexpected failures are logged with their traceback: ``xladdin-errors.log`` in the
     temporary folder (``%TEMP%`` on Windows). The CLI and the ribbon both write there."""
+    import tempfile  # here, not at the top: every command imports this module, few need the log
+
     return Path(tempfile.gettempdir()) / "xladdin-errors.log"
 
 
 def log_unexpected(action: str, exc: BaseException, log_file: Path | None = None) -> Path | None:
     """Append ``exc``'s traceback to the log, headed by the time and ``action``; the log's path,
     or None when it could not be written (a full or read-only disk)."""
+    import traceback
+
     path = log_file or error_log()
     text = "".join(traceback.format_exception(exc))
     try:

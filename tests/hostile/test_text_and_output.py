@@ -170,14 +170,14 @@ def test_quality_csv_escapes_values(tmp_path, xladdin, expect, value):
 
 def test_an_unexpected_error_is_one_line_and_a_log(tmp_path, monkeypatch, capsys):
     from xladdin import cli, errors
-    from xladdin.cli import figures as cli_figures
+    from xladdin.cli import workdays as cli_workdays
 
     monkeypatch.setattr(errors, "error_log", lambda: tmp_path / "xladdin-errors.log")
 
     def boom(args):
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr(cli_figures, "cmd_workdays", boom)
+    monkeypatch.setattr(cli_workdays, "cmd_workdays", boom)
     assert cli.main(["workdays", "22/07/2024", "24/09/2024"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err

@@ -27,7 +27,6 @@ from xladdin.core.measures import (
 from xladdin.core.month import Month
 from xladdin.core.rereferrals import evidence_used
 from xladdin.core.schema import TOTAL
-from xladdin.core.workdays import deadline, networkdays, working_days_between
 from xladdin.errors import XladdinError
 
 
@@ -253,25 +252,6 @@ def _quality_for_month(
         sys.stdout.write(shown.iloc[ordered.in_month :].to_string(index=False) + "\n")
     sys.stdout.write(f"{len(rows)} problem(s) in {where}.\n")
     common.say_notes([*notes, *(e.accounting() for e in found)])
-
-
-def cmd_workdays(args: argparse.Namespace) -> int:
-    cal = common.calendar(args)
-    start, end = common.parse_date(args.start, "START"), common.parse_date(args.end, "END")
-    elapsed = working_days_between(start, end, calendar=cal)
-    due = deadline(start, args.days, calendar=cal)
-    legacy = networkdays(start, end, calendar=cal)
-    ok = elapsed <= args.days
-    sys.stdout.write(
-        f"Start:    {start:%a %d/%m/%Y}\n"
-        f"End:      {end:%a %d/%m/%Y}\n"
-        f"Elapsed working days: {elapsed} (the start day is day 0)\n"
-        f"Deadline (working day {args.days} after the start): {due:%a %d/%m/%Y}\n"
-        f"Result:   {'in time' if ok else 'late'}\n"
-        f"Legacy count NETWORKDAYS(start, end): {legacy} "
-        f"({'in time' if legacy <= args.days else 'late'} by legacy counting)\n"
-    )
-    return 0
 
 
 def cmd_mapping_template(args: argparse.Namespace) -> int:

@@ -4,9 +4,13 @@ The rule (``docs/counting-rules.md``, "Working day"): a working day is Monday to
 Wales bank holiday, substitute days and one-off days (2022-09-19, 2023-05-08)
 included. Local closure days can be added by the user.
 
-The ``holidays`` package must be asked for ``subdiv="ENG"``: ``holidays.UK()``
-with no subdivision drops Easter Monday and the August bank holiday, a silent
-bug.
+The bank holidays are tables shipped with xladdin (``xladdin/data/bank_holidays/``,
+one file per region, 1950-2100), written from the ``holidays`` package by
+:func:`write_bank_holiday_tables`; a test checks that they still match it. Read
+from a file they cost about a millisecond; importing ``holidays`` costs about
+0.1 s, since it loads every country, and every command would pay it. The
+package must be asked for ``subdiv="ENG"``: ``holidays.UK()`` with no
+subdivision drops Easter Monday and the August bank holiday, a silent bug.
 
 A calendar precomputes two tables over its whole range so that every question
 is answered by array lookups (see ``workdays.py``):
@@ -26,12 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-import holidays as _holidays
 import numpy as np
 
 from xladdin.core.dates import NOT_A_DATE, REASONS, parse_date_column
-from xladdin.errors import DateError
+from xladdin.errors import DateError, WorkbookError
 
 #: Region codes accepted by :func:`get_calendar`, with the ``holidays`` subdivision.
 REGIONS = {
@@ -48,6 +53,9 @@ REGIONS = {
 
 FIRST_YEAR = 1950
 LAST_YEAR = 2100
+
+#: The shipped bank-holiday tables: ``ENG.tsv`` ... one ``yyyy-mm-dd<TAB>name`` line per day.
+TABLES = Path(__file__).resolve().parents[1] / "data" / "bank_holidays"
 
 
 class WorkingCalendar:
@@ -70,13 +78,7 @@ class WorkingCalendar:
         self.closures: tuple[dt.date, ...] = tuple(sorted({_as_date(d) for d in closures}))
         self.first = dt.date(FIRST_YEAR, 1, 1)
         self.last = dt.date(LAST_YEAR, 12, 31)
-        self.bank_holidays: dict[dt.date, str] = dict(
-            sorted(
-                _holidays.country_holidays(
-                    "GB", subdiv=self.region, years=range(FIRST_YEAR, LAST_YEAR + 1)
-                ).items()
-            )
-        )
+        self.bank_holidays: dict[dt.date, str] = bank_holiday_table(self.region)
         self.base = np.datetime64(self.first, "D")
         self.base_day = int(self.base.astype(np.int64))
         n = (self.last - self.first).days + 1
@@ -191,6 +193,52 @@ class WorkingCalendar:
         return bool(self.working[i])
 
 
+def bank_holiday_table(region: str) -> dict[dt.date, str]:
+    """The bank holidays of ``region`` (``"ENG"``, ``"WLS"``, ``"SCT"``, ``"NIR"``), 1950-2100, by date.
+
+    Read from the table shipped with xladdin; the same dates and names, in the
+    same order, as ``holidays.country_holidays("GB", subdiv=region)`` sorted.
+    """
+    text = (TABLES / f"{region}.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            day, _, name = line.partition("\t")
+            table[dt.date.fromisoformat(day)] = name
+    return table
+
+
+def holidays_package_table(region: str) -> dict[dt.date, str]:
+    """The same table, built by the ``holidays`` package (slow to import: for the test and the writer)."""
+    import holidays
+
+    made = holidays.country_holidays("GB", subdiv=region, years=range(FIRST_YEAR, LAST_YEAR + 1))
+    return dict(sorted(made.items()))
+
+
+def write_bank_holiday_tables(folder: Path = TABLES) -> list[Path]:
+    """Write the shipped tables again from the installed ``holidays`` package.
+
+    Run ``python -c "from xladdin.core.calendar import write_bank_holiday_tables as w; w()"``
+    after updating ``holidays`` (a new one-off bank holiday), then run the tests.
+    """
+    import importlib.metadata
+
+    version = importlib.metadata.version("holidays")
+    written = []
+    for region in sorted({code for code, _ in REGIONS.values()}):
+        lines = [
+            f"# Bank holidays {FIRST_YEAR}-{LAST_YEAR}, {region}: holidays {version}, "
+            f'country_holidays("GB", subdiv="{region}"). Written by write_bank_holiday_tables.'
+        ]
+        lines += [f"{day.isoformat()}\t{name}" for day, name in holidays_package_table(region).items()]
+        path = Path(folder) / f"{region}.tsv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
 @functools.lru_cache(maxsize=32)
 def _cached(region: str, closures: tuple[dt.date, ...]) -> WorkingCalendar:
     return WorkingCalendar(region, closures)
@@ -240,3 +288,24 @@ def _as_date(value: object) -> dt.date:
     if isinstance(value, str):
         return parse_closure_lines([value], "closure day")[0]
     raise DateError(f"{value!r} is not a date.")
+
+
+def closure_day(value: Any, where: str) -> list[dt.date]:
+    """One closure-day cell as ``[date]``, or ``[]`` if blank (the file's reader and the live-Excel one).
+
+    Raises:
+        WorkbookError: naming ``where`` (e.g. "Holidays sheet, cell D7") when it is not a date.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, dt.datetime):
+        return [value.date()]
+    if isinstance(value, dt.date):
+        return [value]
+    try:
+        return parse_closure_lines([str(value)], "closure day")
+    except DateError:
+        raise WorkbookError(
+            f"{where}: {value!r} is not a date. "
+            "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
+        ) from None

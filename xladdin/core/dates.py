@@ -32,6 +32,7 @@ rows of a few thousand distinct dates take milliseconds.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -154,8 +155,15 @@ def _parse_uniques(u: Any, date_format: str, serials: bool) -> tuple[np.ndarray,
         kinds = np.full(len(u), "text", dtype=object)  # the usual case: no per-value look
     else:
         kinds = u.map(_kind).to_numpy(dtype=object)
+    values = u.to_numpy(dtype=object)
     for i in np.flatnonzero(kinds == "date"):
-        dates[i] = np.datetime64(pd.Timestamp(u.iat[i]).normalize().to_datetime64(), "ns")
+        v = values[i]
+        if (type(v) is dt.date or (type(v) is dt.datetime and v.tzinfo is None)) and 1700 < v.year < 2200:
+            # A spreadsheet's date cell (a few thousand distinct a sheet): its day, as the
+            # Timestamp below gives it, without building one (years nanoseconds hold).
+            dates[i] = _EPOCH_NS + np.timedelta64(v.toordinal() - _EPOCH_ORDINAL, "D")
+        else:
+            dates[i] = np.datetime64(pd.Timestamp(v).normalize().to_datetime64(), "ns")
     for i in np.flatnonzero(kinds == "number"):
         v = float(u.iat[i])
         if v != v:  # NaN: an empty cell
@@ -176,6 +184,10 @@ def _parse_uniques(u: Any, date_format: str, serials: bool) -> tuple[np.ndarray,
     dates[outside] = np.datetime64("NaT")
     why[outside] = OUT_OF_RANGE
     return dates, why
+
+
+_EPOCH_NS = np.datetime64("1970-01-01", "ns")
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def _kind(v: Any) -> str:
@@ -287,6 +299,11 @@ def _fast_formats(t: Any, todo: np.ndarray, date_format: str) -> list[str]:
     return [fmt for fmt in sorted(candidates, key=lambda f: -hits[f]) if hits[fmt]]
 
 
+#: What :func:`parse_date` reads without pandas: ASCII digits only (``\d`` matches other scripts' too).
+_PLAIN = re.compile(
+    r"(?:(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
+    r"|(?P<y2>[0-9]{4})-(?P<m2>[0-9]{1,2})-(?P<d2>[0-9]{1,2}))\Z"
+)
 _FAST_TIMES = (" %H:%M", " %H:%M:%S")
 _FAST_ISO = (
     "%Y-%m-%d",
@@ -311,8 +328,21 @@ def parse_date(value: Any, *, what: str = "") -> dt.date:
     """
     if isinstance(value, dt.datetime):
         value = value.date()
-    dates, why = parse_date_column([value])
     label = f"{what}: " if what else ""
+    plain = _PLAIN.match(value) if isinstance(value, str) else None
+    if plain:
+        # A plain dd/mm/yyyy or yyyy-mm-dd (what people type: ``xladdin workdays 02/09/2024 ...``),
+        # read without pandas, by the rule of _parse_shapes: the year's range first, then the day.
+        # tests/test_dates.py checks that it agrees with parse_date_column.
+        d, m, y = plain.group("d", "m", "y") if plain["d"] else plain.group("d2", "m2", "y2")
+        code = OUT_OF_RANGE if not FIRST_YEAR <= int(y) <= LAST_YEAR else OK
+        if code == OK:
+            try:
+                return dt.date(int(y), int(m), int(d))
+            except ValueError:
+                code = NOT_A_DATE
+        raise DateError(f"{label}{_shown(value)} {REASONS[code]}.")
+    dates, why = parse_date_column([value])
     if why[0] != OK:
         raise DateError(f"{label}{_shown(value)} {REASONS[int(why[0])]}.")
     if dates.isna().iloc[0]:

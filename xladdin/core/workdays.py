@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from xladdin.core.calendar import WorkingCalendar, get_calendar
 from xladdin.errors import DateError
@@ -134,9 +134,20 @@ def _take(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.asarray(table.take(idx))
 
 
+def _loaded_pandas() -> Any:
+    """pandas if something has imported it, else None.
+
+    A value cannot be a pandas object before pandas is imported, so the scalar
+    path (``xladdin workdays``, which must start fast) never imports it; the
+    array results that are pandas objects import it where they are made.
+    """
+    return sys.modules.get("pandas")
+
+
 def _day_numbers(values: Any) -> np.ndarray:
     """Days since 1970-01-01 as int64 (NaT is int64's minimum). May be a view of ``values``."""
-    if isinstance(values, (pd.Series, pd.Index)):
+    pd = _loaded_pandas()
+    if pd is not None and isinstance(values, (pd.Series, pd.Index)):
         values = values.to_numpy()
     arr = np.asarray(values)
     if arr.dtype.kind != "M":
@@ -263,6 +274,8 @@ def in_time(
     if _is_scalar(start) and _is_scalar(end):
         t = _scalar_pair(start, end, calendar, days=days, counting=counting)
         return bool(t.in_time[()])
+    import pandas as pd
+
     t = timeliness(start, end, days, counting=counting, calendar=calendar)
     flat = pd.array(t.in_time.ravel(), dtype="boolean")
     flat[~t.valid.ravel()] = pd.NA
@@ -303,23 +316,32 @@ def _parse_text_dates(values: np.ndarray) -> np.ndarray:
                     ) from None
             out[i] = np.datetime64(day, "D")
         elif not _missing(value):
+            import pandas as pd
+
             out[i] = np.datetime64(pd.Timestamp(value).date(), "D")
     return out
 
 
+def _is_nat(value: Any) -> bool:
+    """pandas' NaT (only there if pandas is)."""
+    pd = _loaded_pandas()
+    return pd is not None and value is pd.NaT
+
+
 def _is_scalar(value: Any) -> bool:
+    # A pandas Timestamp is a datetime, so a dt.date.
     return (
         value is None
-        or isinstance(value, (dt.date, str, pd.Timestamp, np.datetime64))
+        or isinstance(value, (dt.date, str, np.datetime64))
         or (isinstance(value, float) and np.isnan(value))
-        or value is pd.NaT
+        or _is_nat(value)
     )
 
 
 def _missing(value: Any) -> bool:
     return (
         value is None
-        or value is pd.NaT
+        or _is_nat(value)
         or (isinstance(value, float) and np.isnan(value))
         or (isinstance(value, np.datetime64) and np.isnat(value))
         or (isinstance(value, str) and not value.strip())
@@ -327,6 +349,8 @@ def _missing(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
+    import pandas as pd  # for messages only
+
     try:
         return str(pd.Timestamp(value).date())
     except (TypeError, ValueError):
@@ -347,6 +371,8 @@ def _scalar_pair(
         raise DateError("The end date is blank.")
     t = timeliness(start, end, days, counting=counting, calendar=calendar)
     if not t.valid[()]:
+        import pandas as pd  # for the message only
+
         cal = t.calendar
         s, e = _show(start), _show(end)
         if pd.Timestamp(end) < pd.Timestamp(start):
@@ -356,7 +382,8 @@ def _scalar_pair(
 
 
 def _wrap(values: np.ndarray, *like: Any) -> Any:
+    pd = _loaded_pandas()
     for obj in like:
-        if isinstance(obj, pd.Series):
+        if pd is not None and isinstance(obj, pd.Series):
             return pd.Series(values, index=obj.index)
     return values

@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xladdin.errors import WorkbookError
 from xladdin.workbook.areas import (
@@ -41,10 +41,13 @@ from xladdin.workbook.areas import (
     placements,
     split_anchor,
 )
-from xladdin.workbook.book import closure_day
-from xladdin.workbook.create import DETAIL_SHEETS
-from xladdin.workbook.refresh import RefreshResult, prepare_tables
 from xladdin.workbook.settings import SETTING_ROWS, Settings
+
+if TYPE_CHECKING:
+    from xladdin.workbook.refresh import RefreshResult
+
+# The modules of the headless writer (openpyxl behind them) are imported where they are used, so
+# that Check set-up, which reads only the Settings, does not wait for them.
 
 
 def read_settings(book: Any) -> Settings:
@@ -61,6 +64,8 @@ def read_settings(book: Any) -> Settings:
 
 def read_closures(book: Any) -> list[dt.date]:
     """The local closure days in the first column of the name ``closures`` (Holidays sheet)."""
+    from xladdin.core.calendar import closure_day  # numpy: not for Check set-up
+
     if CLOSURES_NAME not in book.names:
         return []
     rng = book.names[CLOSURES_NAME].refers_to_range.resize(column_size=1)
@@ -167,6 +172,8 @@ def _restore(book: Any, saved: _Saved) -> None:
 
 def check_sheets(book: Any, where: str) -> None:
     """Raise WorkbookError naming a sheet that refresh writes to and that is missing (renamed?)."""
+    from xladdin.workbook.create import DETAIL_SHEETS
+
     present = {sheet.name for sheet in book.sheets}
     # A workbook made before the child-level lists existed has no sheets for them: they are skipped.
     for sheet in sorted({area.sheet for area in AREAS.values()} - present - set(DETAIL_SHEETS)):
@@ -211,6 +218,8 @@ def refresh(
     Raises:
         WorkbookError, ExtractError, XladdinError: nothing was changed.
     """
+    from xladdin.workbook.refresh import RefreshResult, prepare_tables
+
     say = progress or (lambda _msg: None)
     path = Path(book.fullname)
     check_sheets(book, path.name)

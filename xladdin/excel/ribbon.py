@@ -23,13 +23,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlwings as xw
 
 from xladdin.errors import XladdinError, error_log, log_unexpected
-from xladdin.excel import doctor, live
-from xladdin.report import beside as reports
+from xladdin.excel import doctor
+
+if TYPE_CHECKING:
+    from xladdin.report.export import ExportResult
+
+# Each button imports what it uses, when pressed: Refresh the live writer (pandas, the extract
+# readers), Build spotlight and Export the report writers (openpyxl), Check set-up the Settings
+# reader only. xlwings is needed by every button (Book.caller), and RunPython has imported it.
 
 TITLE = "xladdin"
 #: What an unexpected failure leaves behind, per action (said in its message box).
@@ -45,12 +51,16 @@ LOG_FILE = error_log()
 
 def refresh(book: Any = None) -> Any:
     """Refresh button: rewrite the tables of the open workbook from the extracts named in Settings."""
+    from xladdin.excel import live
+
     book = book or xw.Book.caller()
     return _run(book, "Refresh", lambda say: live.refresh(book, progress=say))
 
 
 def build_spotlight(book: Any = None) -> Any:
     """Build spotlight button: save, write ``<workbook> - Spotlight YYYY-MM.xlsx``, open it."""
+    from xladdin.report import beside as reports
+
     book = book or xw.Book.caller()
     return _run(
         book,
@@ -65,10 +75,12 @@ def export_for_leadership(book: Any = None) -> Any:
     What the officer should check before sending it (empty or placeholder commentary, small
     counts quoted in their text) comes in one message box once the file is open.
     """
+    from xladdin.report import beside as reports
+
     book = book or xw.Book.caller()
 
     def work(say: Callable[[str], None]) -> Path:
-        result = reports.leadership_beside(_saved(book, say), progress=say)
+        result: ExportResult = reports.leadership_beside(_saved(book, say), progress=say)
         _open(book, result.xlsx)
         if result.warnings:
             book.app.alert(
@@ -94,6 +106,8 @@ def check_setup(book: Any = None, *, date1904: bool = False) -> list[doctor.Chec
     passes the workbook's date system (``ThisWorkbook.Date1904``), which Python could
     only read through pywin32's COM cache.
     """
+    from xladdin.excel import live
+
     book = book or xw.Book.caller()
 
     def work(say: Callable[[str], None]) -> list[doctor.Check]:

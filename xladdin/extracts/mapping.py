@@ -42,14 +42,11 @@ ISO ``yyyy-mm-dd``, ``2 Sep 2024``, with or without a time part, which is ignore
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from xladdin.core.schema import ASSESSMENT_HEADERS, AUDIT_HEADERS, REFERRAL_HEADERS
 from xladdin.errors import MappingError
@@ -182,6 +179,10 @@ def load_mapping(path: str | Path) -> ColumnMapping:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"{name}: cannot read the mapping file ({exc}). Save it as UTF-8 text.") from None
+    import tomllib  # here: only a run with a mapping file needs the parsers
+
+    import yaml
+
     try:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)

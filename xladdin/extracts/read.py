@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,10 @@ class Extract:
         return line + (f" (xladdin quality {self.path.name} lists them)" if self.kept_out else "")
 
 
+#: One worker thread for the files' SHA-256 (started when first used).
+_HASHING = ThreadPoolExecutor(1, thread_name_prefix="xladdin-sha256")
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -149,6 +154,13 @@ def read_list(
     table = (
         _raw_table(path, spec, progress, sheet) if block is None else read_block_table(block, spec, progress)
     )
+    # hashlib lets go of the GIL: a file is hashed while its rows are checked (a sheet's values,
+    # as xlwings Lite passes them, are hashed here: Pyodide has no threads)
+    if block is None:
+        hashing = _HASHING.submit(_sha256, path)
+    else:
+        hashing = Future()
+        hashing.set_result(block_sha256(block))
     label = f"{path.name} (sheet {table.sheet!r})" if table.sheet else path.name
     body, source_row = _data_rows(table, label)
     if progress:
@@ -186,7 +198,7 @@ def read_list(
         frame=frame,
         quality=quality,
         rows=len(frame),
-        sha256=_sha256(path) if block is None else block_sha256(block),
+        sha256=hashing.result(),
         extract_date=chosen,
         headers=headers_all,
         sheet=table.sheet,

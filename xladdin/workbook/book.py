@@ -20,8 +20,8 @@ from openpyxl.utils import range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.defined_name import DefinedName
 
-from xladdin.core.calendar import parse_closure_lines
-from xladdin.errors import DateError, WorkbookError
+from xladdin.core.calendar import closure_day
+from xladdin.errors import WorkbookError
 from xladdin.workbook import areas, styles
 from xladdin.workbook.areas import AREAS, CLOSURES_NAME, Table
 
@@ -105,27 +105,6 @@ def read_closures(wb: Any) -> list[dt.date]:
         ):
             out.extend(closure_day(cell.value, f"{sheet} sheet, cell {cell.coordinate}"))
     return out
-
-
-def closure_day(value: Any, where: str) -> list[dt.date]:
-    """One closure-day cell as ``[date]``, or ``[]`` if blank (shared with the live-Excel reader).
-
-    Raises:
-        WorkbookError: naming ``where`` (e.g. "Holidays sheet, cell D7") when it is not a date.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return []
-    if isinstance(value, dt.datetime):
-        return [value.date()]
-    if isinstance(value, dt.date):
-        return [value]
-    try:
-        return parse_closure_lines([str(value)], "closure day")
-    except DateError:
-        raise WorkbookError(
-            f"{where}: {value!r} is not a date. "
-            "Type local closure days as dd/mm/yyyy, one per row, or clear the cell."
-        ) from None
 
 
 def read_workbook(path: Path) -> bytes:

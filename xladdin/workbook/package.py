@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -296,3 +297,18 @@ def start_tag_end(xml: bytes, start: int) -> int:
         elif ch == 0x3E:  # >
             return i + 1
     raise WorkbookError("A part of the workbook ends inside a tag.")
+
+
+_SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
+
+
+def without_cells(xml: bytes) -> bytes:
+    """A worksheet part with its ``sheetData`` (the cells: most of its bytes) emptied.
+
+    The part as it is when it has no ``sheetData`` element written as a start and an end tag.
+    """
+    m = _SHEET_DATA.search(xml)
+    if m is None or m[2]:
+        return xml
+    close = xml.find(b"</" + m[1] + b"sheetData>", m.end())
+    return xml if close < 0 else xml[: m.end()] + xml[close:]

@@ -22,11 +22,6 @@ from xladdin.core.month import Month
 from xladdin.errors import ExtractError, MappingError, WorkbookError
 from xladdin.workbook import areas
 from xladdin.workbook.areas import Table
-from xladdin.workbook.book import check_workbook, load, read_closures, read_workbook, write_area
-from xladdin.workbook.create import DETAIL_SHEETS, add_detail_sheets
-from xladdin.workbook.keep import keep_officers_work
-from xladdin.workbook.package import keep_ribbon
-from xladdin.workbook.safe_save import check_can_save, real_path, save_atomically
 from xladdin.workbook.settings import Settings, check_month, read_settings
 
 
@@ -77,6 +72,14 @@ def refresh(
     Raises:
         WorkbookError, ExtractError, XladdinError: nothing was written.
     """
+    # The file's writers (openpyxl) are imported here: the ribbon's Refresh (excel.live) shares
+    # prepare_tables below and writes through Excel, without them.
+    from xladdin.workbook.book import check_workbook, load, read_closures, read_workbook, write_area
+    from xladdin.workbook.create import DETAIL_SHEETS, add_detail_sheets
+    from xladdin.workbook.keep import keep_officers_work
+    from xladdin.workbook.package import keep_ribbon
+    from xladdin.workbook.safe_save import check_can_save, real_path, save_atomically
+
     path = Path(path)
     say = progress or (lambda _msg: None)
     original = read_workbook(path)  # a folder, a missing or an unreadable file fails here

@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +77,65 @@ class LineScan:
 MAX_TROUBLE = 20_000
 
 
-def scan_lines(data: bytes, start: int, delim: str, header_width: int) -> LineScan:
+class FileBytes:
+    """A file's bytes, read where they are asked for (``len``, slices, ``find``, ``rfind``).
+
+    :func:`scan_lines` takes this or ``bytes``. With this, checking the lines of a large file
+    holds one chunk of it at a time (the rest stays in the operating system's cache), not all
+    of it beside the frame pandas builds from the same file in another thread.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self._file = open(path, "rb")  # closed by close(), as the context manager does
+        self._size = os.fstat(self._file.fileno()).st_size
+        self._at, self._block = 0, b""
+
+    def __enter__(self) -> FileBytes:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, key: slice) -> bytes:
+        a, b, _ = key.indices(self._size)
+        if b <= a:
+            return b""
+        if self._at <= a and b <= self._at + len(self._block):
+            return self._block[a - self._at : b - self._at]
+        self._file.seek(a)
+        data = self._file.read(b - a)
+        if len(data) >= CHUNK // 2:  # a chunk: the next slices are inside it
+            self._at, self._block = a, data
+        return data
+
+    def find(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
+        end = self._size if end is None else min(end, self._size)
+        pos = start
+        while pos < end:
+            i = self[pos : min(end, pos + CHUNK + len(sub) - 1)].find(sub)
+            if i >= 0:
+                return pos + i
+            pos += CHUNK
+        return -1
+
+    def rfind(self, sub: bytes, start: int, end: int) -> int:
+        i = self[start:end].rfind(sub)
+        return -1 if i < 0 else start + i
+
+
+def _chunk(data: Any, pos: int, end: int) -> np.ndarray:
+    if isinstance(data, FileBytes):
+        return np.frombuffer(data[pos:end], np.uint8)
+    return np.frombuffer(data, np.uint8, count=end - pos, offset=pos)
+
+
+def scan_lines(data: bytes | FileBytes, start: int, delim: str, header_width: int) -> LineScan:
     """Check the lines of ``data[start:]`` (the bytes after the header line), vectorised.
 
     Lines whose quotes do not balance, or hold a quote inside a value, are looked at
@@ -90,7 +151,7 @@ def scan_lines(data: bytes, start: int, delim: str, header_width: int) -> LineSc
         if end <= pos:  # one line longer than a chunk: take it whole
             nxt = data.find(b"\n" if term == 10 else b"\r", pos + CHUNK)
             end = n if nxt < 0 else nxt + 1
-        part = _scan_chunk(np.frombuffer(data, np.uint8, count=end - pos, offset=pos), d, term)
+        part = _scan_chunk(_chunk(data, pos, end), d, term)
         parts.append((*part[:4], part[4] + pos))
         pos = end
     if not parts:
@@ -110,7 +171,7 @@ def scan_lines(data: bytes, start: int, delim: str, header_width: int) -> LineSc
 
 
 def _resolve(
-    data: bytes,
+    data: bytes | FileBytes,
     starts: np.ndarray,
     todo: np.ndarray,
     delim: str,
@@ -188,7 +249,7 @@ def _well_placed(
 
 
 def _judge(
-    data: bytes,
+    data: bytes | FileBytes,
     start: int,
     fields: np.ndarray,
     trail: np.ndarray,

@@ -15,9 +15,11 @@ on every line is read line by line in Python (a few seconds a million lines).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -85,22 +87,75 @@ def header_rows(lines: list[str], delim: str) -> list[list[str]]:
 
 
 def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTable:
+    decoded, encoding, idx, delim, rows, raw = _sniff(path, spec)
+    header = rows[idx]
+    positions = match_columns(header, spec, path.name, "", path=str(path))
+    if progress:
+        size = len(decoded) if decoded is not None else path.stat().st_size
+        progress(f"Reading {path.name} ({size / 1e6:,.1f} MB)")
+    start = _data_start(raw if decoded is None else decoded, idx)
+    if decoded is None and len(raw) == PEEK_BYTES and start >= len(raw) - 1:
+        start = _data_start(path.read_bytes(), idx)  # the header's line break at the peek's end
+    table = RawTable(pd.DataFrame(), np.zeros(0, np.int64), [str(c) for c in header], positions, rows[:idx])
+    table.header_row = idx + 1
+    # The line check (numpy) and pandas' C parser both let go of the GIL for most of their work:
+    # on a clean file (the usual case) pandas reads while another thread checks the lines, and
+    # the read is kept if every line is one row of the header's width (blank lines aside). The
+    # thread holds the file's bytes, so they are not in memory beside pandas' work for long.
+    check = (decoded if decoded is not None else path, start, delim, len(header), idx + 1, encoding)
+    with ThreadPoolExecutor(1) as pool:
+        checking = pool.submit(_check_lines, *check)
+        guess = (
+            None
+            if decoded is not None
+            else _speculate(path, idx, len(header), positions, spec, delim, encoding)
+        )
+        scan, broken, quoted = checking.result()
+    if scan.quotes_balance:
+        table.broken = broken
+        kept = _if_clean(guess, scan, quoted, len(header))
+        if kept is not None:
+            table.body, table.source_row = _named(kept[0], positions), kept[1] + idx + 2
+            return table
+    data = decoded if decoded is not None else path.read_bytes()
+    if scan.quotes_balance:
+        patched = _without_stray_quotes(data, start, scan)
+        # pandas reads the file itself (in blocks): the bytes need not stay in memory.
+        source: Any = io.BytesIO(patched or data) if (decoded is not None or patched) else path
+        fast = _fast(source, idx, scan, positions, spec, delim, encoding)
+        if fast is not None:
+            table.body, table.source_row = fast
+            return table
+        # The C parser saw the lines differently (a bare carriage return inside a value...).
+    table.body, table.source_row, table.broken = _precise(
+        data, start, idx, header, positions, spec, delim, encoding
+    )
+    return table
+
+
+def _sniff(path: Path, spec: Spec) -> tuple[bytes | None, str, int, str, list[list[str]], bytes]:
+    """The encoding, the header row and the separator, from the first bytes.
+
+    Returns ``(decoded, encoding, header index, separator, the rows up to the header and a few
+    after, the first bytes)``; ``decoded`` is the whole file as UTF-8 when it was UTF-16 text
+    (small: a person saved it), else None.
+    """
     name = path.name
     size = path.stat().st_size
     with path.open("rb") as f:
         raw = f.read(PEEK_BYTES)
-    data: bytes | None = None
+    decoded: bytes | None = None
     wide = utf16(raw)
     if wide:
-        # Excel's "Unicode Text": read it as UTF-8 from here on (it is small: a person saved it).
+        # Excel's "Unicode Text": read it as UTF-8 from here on.
         try:
-            data = path.read_bytes().decode(wide).lstrip("\ufeff").encode("utf-8")
+            decoded = path.read_bytes().decode(wide).lstrip("\ufeff").encode("utf-8")
         except UnicodeDecodeError:
             raise ExtractError(
                 f"{name}: looks like UTF-16 text but cannot be decoded. Save it from Excel as "
                 "'CSV UTF-8 (Comma delimited)' and try again."
             ) from None
-        raw, size = data[:PEEK_BYTES], len(data)
+        raw, size = decoded[:PEEK_BYTES], len(decoded)
     complete = size <= PEEK_BYTES
     if b"\x00" in raw[:8192] or raw.startswith(b"%PDF"):
         what = "a PDF" if raw.startswith(b"%PDF") else "a binary file, not text"
@@ -125,30 +180,57 @@ def read_csv_table(path: Path, spec: Spec, progress: Progress | None) -> RawTabl
     idx, score, delim, rows = best
     if score == 0:
         raise not_a_table(name, spec, "no header row found")
-    header = rows[idx]
-    positions = match_columns(header, spec, name, "", path=str(path))
-    if progress:
-        progress(f"Reading {name} ({size / 1e6:,.1f} MB)")
-    if data is None:
-        data = path.read_bytes()
-    start = _data_start(data, idx)
-    scan = csv_lines.scan_lines(data, start, delim, len(header))
-    table = RawTable(pd.DataFrame(), np.zeros(0, np.int64), [str(c) for c in header], positions, rows[:idx])
-    table.header_row = idx + 1
-    if scan.quotes_balance:
-        table.broken = _broken(data, scan, idx + 1, encoding)
-        patched = _without_stray_quotes(data, start, scan)
-        # pandas reads the file itself (in blocks): the bytes need not stay in memory.
-        source: Any = io.BytesIO(patched or data) if (wide or patched) else path
-        fast = _fast(source, idx, scan, positions, spec, delim, encoding)
-        if fast is not None:
-            table.body, table.source_row = fast
-            return table
-        # The C parser saw the lines differently (a bare carriage return inside a value...).
-    table.body, table.source_row, table.broken = _precise(
-        data, start, idx, header, positions, spec, delim, encoding
-    )
-    return table
+    return decoded, encoding, idx, delim, rows, raw
+
+
+def _check_lines(
+    source: Path | bytes, start: int, delim: str, width: int, header_lines: int, encoding: str
+) -> tuple[csv_lines.LineScan, pd.DataFrame, bool]:
+    """The line scan of the bytes after the header, the listed lines, and whether one holds a quote.
+
+    A file is read a chunk at a time (:class:`csv_lines.FileBytes`), not held whole.
+    """
+    with contextlib.ExitStack() as stack:
+        data = stack.enter_context(csv_lines.FileBytes(source)) if isinstance(source, Path) else source
+        scan = csv_lines.scan_lines(data, start, delim, width)
+        if not scan.quotes_balance:
+            return scan, pd.DataFrame(columns=["source_row", "value", "reason"]), True
+        quoted = any(data.find(b'"', *scan.span(i)) >= 0 for i in scan.bad)
+        return scan, _broken(data, scan, header_lines, encoding), quoted
+
+
+def _speculate(
+    path: Path, idx: int, width: int, positions: dict[str, int], spec: Spec, delim: str, encoding: str
+) -> pd.DataFrame | None:
+    """The rows after the header as :func:`_fast` reads them when the scan lists no line, or None."""
+    names = list(range(max(width, max(positions.values(), default=0) + 1)))
+    return _read_rows(path, set(range(idx + 1)), names, _dtypes(positions, spec), delim, encoding)
+
+
+def _if_clean(
+    guess: pd.DataFrame | None, scan: csv_lines.LineScan, quoted: bool, width: int
+) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """``(body, line indices)`` from the speculative read when every record is one line, else None.
+
+    Blank lines, and lines of the wrong width without a quote, were read as rows: they are dropped
+    here by position (what they added to a column's categories with them), giving exactly the
+    frame :func:`_fast` makes by skipping them.
+    """
+    if guess is None or quoted or len(guess) != scan.lines or scan.width != width or len(scan.continued):
+        return None
+    keep = np.ones(scan.lines, dtype=bool)
+    keep[scan.blank] = False
+    keep[np.fromiter(scan.bad, dtype=np.int64, count=len(scan.bad))] = False
+    lines = np.flatnonzero(keep)
+    if len(lines) == 0:
+        return None  # no row at all: the empty frame is made as the checked read makes it
+    body = guess
+    if len(lines) < len(guess):
+        body = guess.iloc[lines].reset_index(drop=True)
+        for column in body.columns:
+            if isinstance(body[column].dtype, pd.CategoricalDtype):
+                body[column] = body[column].cat.remove_unused_categories()
+    return body, lines
 
 
 def _without_stray_quotes(data: bytes, start: int, scan: csv_lines.LineScan) -> bytes | None:
@@ -181,10 +263,17 @@ def _data_start(data: bytes, header_index: int) -> int:
 
 def _dtypes(positions: dict[str, int], spec: Spec) -> dict[int, Any]:
     # Dates as categories too: each distinct date text is then parsed once (and the C parser
-    # builds no million Python strings for them).
+    # builds no million Python strings for them). Child IDs as object: the frame makes them str
+    # (rows.tidy_ids), and the parser's own str conversion costs a tenth more on a million.
     by_pos = {p: c for c, p in positions.items()}
     return {
-        p: ("category" if by_pos[p] in spec.categorical or by_pos[p] in spec.dates else str)
+        p: (
+            "category"
+            if by_pos[p] in spec.categorical or by_pos[p] in spec.dates
+            else object
+            if by_pos[p] == "child_id"
+            else str
+        )
         for p in sorted(positions.values())
     }
 
@@ -209,45 +298,64 @@ def _fast(
     row[scan.continued] = False
     keep = np.flatnonzero(row)
     dtype = _dtypes(positions, spec)
-    by_pos = {p: c for c, p in positions.items()}
     header_lines = idx + 1
     if len(keep) == 0:
         body = pd.DataFrame({p: pd.Series(dtype=dtype[p]) for p in sorted(dtype)})
     else:
-        kwargs: dict[str, Any] = {
-            "sep": delim,
-            "header": None,
-            # Skip the title and header lines, and every blank or listed line, by number. pandas
-            # numbers records, not lines: a value that runs over lines in quotes is one record.
-            "skiprows": set(range(header_lines))
-            | set((skip_idx + header_lines - np.searchsorted(scan.continued, skip_idx)).tolist()),
-            "names": list(range(max(scan.width, max(dtype, default=0) + 1))),
-            "usecols": sorted(dtype),
-            "index_col": False,
-            "dtype": dtype,
-            "skip_blank_lines": False,
-            # Values as written: "NA" or "#N/A" in a date column is listed, not taken for a blank.
-            "keep_default_na": False,
-            "na_values": [""],
-            "engine": "c",
-        }
-        try:
-            try:
-                body = pd.read_csv(source, encoding=encoding, **kwargs)
-            except UnicodeDecodeError:
-                # Not UTF-8 after all (a Windows-1252 character beyond the first bytes).
-                if hasattr(source, "seek"):
-                    source.seek(0)
-                body = pd.read_csv(source, encoding="cp1252", encoding_errors="replace", **kwargs)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, IndexError, ValueError):
+        # Skip the title and header lines, and every blank or listed line, by number. pandas
+        # numbers records, not lines: a value that runs over lines in quotes is one record.
+        skiprows = set(range(header_lines)) | set(
+            (skip_idx + header_lines - np.searchsorted(scan.continued, skip_idx)).tolist()
+        )
+        names = list(range(max(scan.width, max(dtype, default=0) + 1)))
+        read = _read_rows(source, skiprows, names, dtype, delim, encoding)
+        if read is None or len(read) != len(keep):
             return None
-        if len(body) != len(keep):
-            return None
+        body = read
+    return _named(body, positions), keep + header_lines + 1
+
+
+def _named(body: pd.DataFrame, positions: dict[str, int]) -> pd.DataFrame:
+    """Columns by canonical name (pandas names them by position), index 0..n-1."""
+    by_pos = {p: c for c, p in positions.items()}
     body.columns = [by_pos[p] for p in body.columns]
-    return body.reset_index(drop=True), keep + header_lines + 1
+    return body.reset_index(drop=True)
 
 
-def _broken(data: bytes, scan: csv_lines.LineScan, header_lines: int, encoding: str) -> pd.DataFrame:
+def _read_rows(
+    source: Any, skiprows: set[int], names: list[int], dtype: dict[int, Any], delim: str, encoding: str
+) -> pd.DataFrame | None:
+    """pandas' C parser: the columns in ``dtype`` (named canonically by the caller's positions), or None."""
+    kwargs: dict[str, Any] = {
+        "sep": delim,
+        "header": None,
+        "skiprows": skiprows,
+        "names": names,
+        "usecols": sorted(dtype),
+        "index_col": False,
+        "dtype": dtype,
+        "skip_blank_lines": False,
+        # Values as written: "NA" or "#N/A" in a date column is listed, not taken for a blank.
+        "keep_default_na": False,
+        "na_values": [""],
+        "engine": "c",
+    }
+    try:
+        try:
+            body = pd.read_csv(source, encoding=encoding, **kwargs)
+        except UnicodeDecodeError:
+            # Not UTF-8 after all (a Windows-1252 character beyond the first bytes).
+            if hasattr(source, "seek"):
+                source.seek(0)
+            body = pd.read_csv(source, encoding="cp1252", encoding_errors="replace", **kwargs)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, IndexError, ValueError):
+        return None
+    return body
+
+
+def _broken(
+    data: bytes | csv_lines.FileBytes, scan: csv_lines.LineScan, header_lines: int, encoding: str
+) -> pd.DataFrame:
     """The listed lines: their line numbers, the start of their text, and why."""
     rows = sorted(scan.bad)
     values: list[str] = []
