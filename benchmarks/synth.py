@@ -113,10 +113,24 @@ def _referral_columns(rng: np.random.Generator, n: int, first_id: int) -> dict[s
         "referral_date": day,
         "source": np.asarray(SOURCES, dtype=object)[rng.integers(0, len(SOURCES), n)],
         "nfa": np.asarray(YES_NO, dtype=object)[(rng.random(n) < 0.8).astype(int)],
-        "referrals_12m": rng.integers(1, 4, n),
+        "referrals_12m": _prior_12_months(ids, day, rng),
         "team": np.asarray(TEAMS, dtype=object)[rng.integers(0, len(TEAMS), n)],
         "worker": np.char.add("Worker ", rng.integers(1, 300, n).astype(str)).astype(object),
     }
+
+
+def _prior_12_months(ids: np.ndarray, day: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Ofsted's "Number of Referrals in Last 12 Months", as a case-management system fills it.
+
+    Each child's referrals in the 12 months before their latest one (the same on every row of the
+    child), so that the column agrees with the dates as in a real extract; 0.1% are off by one,
+    which the data-quality checks must catch.
+    """
+    frame = pd.DataFrame({"child": ids, "day": day.astype("datetime64[ns]")})
+    latest = frame.groupby("child")["day"].transform("max")
+    window = (frame["day"] >= latest - pd.DateOffset(months=12)) & (frame["day"] < latest)
+    count = window.groupby(frame["child"]).transform("sum").to_numpy(dtype=np.int64)
+    return count + (rng.random(len(ids)) < 0.001)
 
 
 _KINDS = {
